@@ -1,0 +1,92 @@
+// The result of analysing one file or buffer.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "samplemind/audio_info.hpp"
+
+namespace samplemind {
+
+/// Statistics of one per-frame descriptor over all frames. Population standard
+/// deviation (ddof = 0). All zero when there are no frames.
+struct SummaryStats {
+    double mean = 0.0;
+    double std = 0.0;
+    double min = 0.0;
+    double max = 0.0;
+};
+
+/// Sample-level measures, taken on the source samples at the source rate, before
+/// resampling. Levels in dBFS are floored at kSilenceDb so silence stays finite.
+struct LevelStats {
+    /// Largest absolute sample over all channels, dBFS (0 dBFS = 1.0).
+    double peak_dbfs = 0.0;
+    /// Root mean square over all samples of all channels, dBFS.
+    double rms_dbfs = 0.0;
+    /// Mean of the mono mix (the DC offset), linear in [-1, 1].
+    double dc_offset = 0.0;
+    /// Samples (counted per channel) whose magnitude is at or above kClipLevel.
+    std::int64_t clipped_samples = 0;
+    /// Time before the first sample louder than the silence threshold, seconds.
+    /// Equals the duration when the whole file is silent.
+    double leading_silence_s = 0.0;
+    /// Time after the last sample louder than the silence threshold, seconds.
+    /// Equals the duration when the whole file is silent.
+    double trailing_silence_s = 0.0;
+    /// NaN or infinite input samples; each was replaced by 0 before analysis.
+    std::int64_t non_finite_samples = 0;
+};
+
+/// Statistics of the frame-wise spectral and time-domain descriptors. Definitions
+/// match librosa's functions of the same name (see features/spectral_frame.hpp).
+struct SpectralStats {
+    SummaryStats centroid_hz;   ///< spectral centroid of the magnitude spectrum, Hz
+    SummaryStats bandwidth_hz;  ///< 2nd-order spectral bandwidth around the centroid, Hz
+    SummaryStats rolloff_hz;    ///< frequency below which rolloff_percent of the magnitude lies, Hz
+    SummaryStats flatness;      ///< Wiener entropy of the power spectrum, in [0, 1]
+    SummaryStats flux;          ///< positive change of the L1-normalised magnitude spectrum, in [0, 1]
+    SummaryStats zcr;           ///< zero-crossing rate, crossings per sample, in [0, 1]
+    SummaryStats rms;           ///< frame RMS of the analysis-rate mono signal, linear
+    /// Spectral contrast per octave band (contrast_bands + 1 entries), dB.
+    std::vector<SummaryStats> contrast_db;
+};
+
+/// Per-frame tracks, kept only when AnalysisConfig::keep_frames is set. Matrices are
+/// row-major with one row per frame.
+struct FrameTracks {
+    std::vector<float> centroid_hz, bandwidth_hz, rolloff_hz, flatness, flux, zcr, rms;
+    std::vector<float> contrast_db;  ///< n_frames x (contrast_bands + 1)
+    std::vector<float> mel_db;       ///< n_frames x n_mels, power_to_db with top_db
+    std::vector<float> mfcc;         ///< n_frames x n_mfcc
+};
+
+/// Everything the core computes for one input.
+struct Analysis {
+    /// The analysed file's path; empty for a buffer.
+    std::string path;
+    /// Source metadata.
+    AudioInfo info;
+    /// Rate the frame descriptors were computed at, Hz.
+    double analysis_sample_rate = 0.0;
+    /// Number of STFT frames: 1 + resampled_length / hop_length (centred frames).
+    std::int64_t n_frames = 0;
+    LevelStats level;
+    SpectralStats spectral;
+    /// Mean over frames of each mel band in dB (power_to_db, ref 1, top_db). n_mels values.
+    std::vector<float> mel_mean_db;
+    /// Mean and standard deviation over frames of each MFCC. n_mfcc values each.
+    std::vector<float> mfcc_mean;
+    std::vector<float> mfcc_std;
+    /// Present when AnalysisConfig::keep_frames was set.
+    std::optional<FrameTracks> frames;
+};
+
+/// The dB value reported for silence (and the floor of every dB level).
+inline constexpr double kSilenceDb = -160.0;
+/// Magnitude at or above which a sample counts as clipped (one 16-bit step below full scale).
+inline constexpr double kClipLevel = 32767.0 / 32768.0;
+
+}  // namespace samplemind

@@ -1,0 +1,11 @@
+// The whole public C++ API of SampleMind in one include.
+#pragma once
+
+#include "samplemind/analysis.hpp"
+#include "samplemind/analyzer.hpp"
+#include "samplemind/audio_info.hpp"
+#include "samplemind/config.hpp"
+#include "samplemind/decoder.hpp"
+#include "samplemind/error.hpp"
+#include "samplemind/kernels.hpp"
+#include "samplemind/version.hpp"

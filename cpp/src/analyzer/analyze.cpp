@@ -1,0 +1,60 @@
+// Whole-file and whole-buffer analysis on top of StreamingAnalyzer.
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+#include "samplemind/analyzer.hpp"
+#include "samplemind/error.hpp"
+
+namespace samplemind {
+namespace {
+constexpr std::size_t kReadFrames = 16384;
+}
+
+Analysis analyze_file(const std::string& path, const AnalysisConfig& config, const DecodeOptions& options) {
+    config.validate();
+    auto decoder = open_audio_file(path, options);
+    const AudioInfo header = decoder->info();
+    const auto max_frames = static_cast<std::int64_t>(std::ceil(config.max_duration_s * header.sample_rate));
+    if (header.frames > max_frames) {
+        throw Error(ErrorCode::too_large, path,
+                    "audio is " + std::to_string(header.duration_s) + " s long, the limit (max_duration_s) is " +
+                        std::to_string(config.max_duration_s) + " s");
+    }
+    StreamingAnalyzer analyzer(config, header.sample_rate, header.channels);
+    std::vector<float> block(kReadFrames * static_cast<std::size_t>(header.channels));
+    std::int64_t frames = 0;
+    while (const std::size_t got = decoder->read(block)) {
+        frames += static_cast<std::int64_t>(got);
+        if (frames > max_frames) {
+            throw Error(ErrorCode::too_large, path,
+                        "audio is longer than the limit (max_duration_s) of " + std::to_string(config.max_duration_s) + " s");
+        }
+        analyzer.push(std::span<const float>(block.data(), got * static_cast<std::size_t>(header.channels)));
+    }
+    if (frames == 0) throw Error(ErrorCode::corrupt_data, path, "no audio frames could be decoded");
+    Analysis analysis = analyzer.finish();
+    analysis.path = path;
+    analysis.info.container = header.container;
+    analysis.info.sample_format = header.sample_format;
+    analysis.info.bit_depth = header.bit_depth;
+    analysis.info.decoder = header.decoder;
+    return analysis;
+}
+
+Analysis analyze_buffer(std::span<const float> interleaved, double sample_rate, int channels,
+                        const AnalysisConfig& config) {
+    config.validate();
+    if (channels < 1) throw std::invalid_argument("channels must be in [1, 256], got " + std::to_string(channels));
+    if (interleaved.empty()) throw std::invalid_argument("source has no samples; pass at least one frame");
+    StreamingAnalyzer analyzer(config, sample_rate, channels);
+    const double duration = static_cast<double>(interleaved.size() / channels) / sample_rate;
+    if (duration > config.max_duration_s) {
+        throw std::invalid_argument("source is " + std::to_string(duration) +
+                                    " s long, above max_duration_s=" + std::to_string(config.max_duration_s));
+    }
+    analyzer.push(interleaved);
+    return analyzer.finish();
+}
+
+}  // namespace samplemind

@@ -1,0 +1,229 @@
+// samplemind._core: the pybind11 binding of the C++ core. The only file that
+// includes pybind11. Lifetimes and the GIL are the only concerns here:
+// inputs are checked and outputs allocated with the GIL held; the core runs with
+// the GIL released and touches no Python object.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <complex>
+
+#include "samplemind/samplemind.hpp"
+
+namespace py = pybind11;
+using namespace samplemind;
+
+namespace {
+
+template <typename T>
+py::array_t<T> to_array(const std::vector<T>& values, std::vector<py::ssize_t> shape = {}) {
+    if (shape.empty()) shape = {static_cast<py::ssize_t>(values.size())};
+    py::array_t<T> array(shape);
+    std::copy(values.begin(), values.end(), array.mutable_data());
+    return array;
+}
+
+py::dict stats_dict(const SummaryStats& s) {
+    py::dict d;
+    d["mean"] = s.mean;
+    d["std"] = s.std;
+    d["min"] = s.min;
+    d["max"] = s.max;
+    return d;
+}
+
+py::dict info_dict(const AudioInfo& info) {
+    py::dict d;
+    d["sample_rate"] = info.sample_rate;
+    d["channels"] = info.channels;
+    d["frames"] = info.frames;
+    d["duration_s"] = info.duration_s;
+    d["container"] = info.container;
+    d["sample_format"] = info.sample_format;
+    d["bit_depth"] = info.bit_depth;
+    d["decoder"] = info.decoder;
+    return d;
+}
+
+py::dict frames_dict(const FrameTracks& t, std::size_t n_frames) {
+    const auto rows = static_cast<py::ssize_t>(n_frames);
+    auto matrix = [rows](const std::vector<float>& v) {
+        const py::ssize_t cols = rows ? static_cast<py::ssize_t>(v.size()) / rows : 0;
+        return to_array(v, {rows, cols});
+    };
+    py::dict d;
+    d["centroid_hz"] = to_array(t.centroid_hz);
+    d["bandwidth_hz"] = to_array(t.bandwidth_hz);
+    d["rolloff_hz"] = to_array(t.rolloff_hz);
+    d["flatness"] = to_array(t.flatness);
+    d["flux"] = to_array(t.flux);
+    d["zcr"] = to_array(t.zcr);
+    d["rms"] = to_array(t.rms);
+    d["contrast_db"] = matrix(t.contrast_db);
+    d["mel_db"] = matrix(t.mel_db);
+    d["mfcc"] = matrix(t.mfcc);
+    return d;
+}
+
+py::dict analysis_dict(const Analysis& a) {
+    py::dict level;
+    level["peak_dbfs"] = a.level.peak_dbfs;
+    level["rms_dbfs"] = a.level.rms_dbfs;
+    level["dc_offset"] = a.level.dc_offset;
+    level["clipped_samples"] = a.level.clipped_samples;
+    level["leading_silence_s"] = a.level.leading_silence_s;
+    level["trailing_silence_s"] = a.level.trailing_silence_s;
+    level["non_finite_samples"] = a.level.non_finite_samples;
+    py::dict spectral;
+    spectral["centroid_hz"] = stats_dict(a.spectral.centroid_hz);
+    spectral["bandwidth_hz"] = stats_dict(a.spectral.bandwidth_hz);
+    spectral["rolloff_hz"] = stats_dict(a.spectral.rolloff_hz);
+    spectral["flatness"] = stats_dict(a.spectral.flatness);
+    spectral["flux"] = stats_dict(a.spectral.flux);
+    spectral["zcr"] = stats_dict(a.spectral.zcr);
+    spectral["rms"] = stats_dict(a.spectral.rms);
+    py::list contrast;
+    for (const auto& s : a.spectral.contrast_db) contrast.append(stats_dict(s));
+    spectral["contrast_db"] = contrast;
+    py::dict d;
+    d["path"] = a.path;
+    d["info"] = info_dict(a.info);
+    d["analysis_sample_rate"] = a.analysis_sample_rate;
+    d["n_frames"] = a.n_frames;
+    d["level"] = level;
+    d["spectral"] = spectral;
+    d["mel_mean_db"] = to_array(a.mel_mean_db);
+    d["mfcc_mean"] = to_array(a.mfcc_mean);
+    d["mfcc_std"] = to_array(a.mfcc_std);
+    d["frames"] = a.frames ? py::object(frames_dict(*a.frames, static_cast<std::size_t>(a.n_frames))) : py::none();
+    return d;
+}
+
+// Raises the Python exception class samplemind._exceptions maps the code to.
+void translate_error(const Error& error) {
+    py::object make = py::module_::import("samplemind._exceptions").attr("_from_core");
+    py::object exception = make(error_code_name(error.code()), error.path(), error.reason());
+    PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exception.ptr())), exception.ptr());
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "SampleMind's C++ core. Use the samplemind package, not this module.";
+    m.attr("__version__") = samplemind::version;
+
+    py::register_exception_translator([](std::exception_ptr pointer) {
+        try {
+            if (pointer) std::rethrow_exception(pointer);
+        } catch (const Error& error) {
+            translate_error(error);
+        }
+    });
+
+    py::class_<AnalysisConfig>(m, "AnalysisConfig")
+        .def(py::init<>())
+        .def_readwrite("sample_rate", &AnalysisConfig::sample_rate)
+        .def_readwrite("n_fft", &AnalysisConfig::n_fft)
+        .def_readwrite("hop_length", &AnalysisConfig::hop_length)
+        .def_readwrite("n_mels", &AnalysisConfig::n_mels)
+        .def_readwrite("n_mfcc", &AnalysisConfig::n_mfcc)
+        .def_readwrite("fmin", &AnalysisConfig::fmin)
+        .def_readwrite("fmax", &AnalysisConfig::fmax)
+        .def_readwrite("top_db", &AnalysisConfig::top_db)
+        .def_readwrite("rolloff_percent", &AnalysisConfig::rolloff_percent)
+        .def_readwrite("contrast_fmin", &AnalysisConfig::contrast_fmin)
+        .def_readwrite("contrast_bands", &AnalysisConfig::contrast_bands)
+        .def_readwrite("contrast_quantile", &AnalysisConfig::contrast_quantile)
+        .def_readwrite("silence_threshold_db", &AnalysisConfig::silence_threshold_db)
+        .def_readwrite("max_duration_s", &AnalysisConfig::max_duration_s)
+        .def_readwrite("keep_frames", &AnalysisConfig::keep_frames)
+        .def("validate", &AnalysisConfig::validate)
+        .def("fingerprint", &AnalysisConfig::fingerprint);
+
+    m.def(
+        "analyze_file",
+        [](const std::string& path, const AnalysisConfig& config, const std::string& sndfile_path) {
+            DecodeOptions options;
+            options.sndfile_path = sndfile_path;
+            Analysis analysis;
+            {
+                py::gil_scoped_release release;
+                analysis = analyze_file(path, config, options);
+            }
+            return analysis_dict(analysis);
+        },
+        py::arg("path"), py::arg("config"), py::arg("sndfile_path"));
+
+    m.def(
+        "analyze_buffer",
+        [](py::array_t<float, py::array::c_style> samples, double sample_rate, const AnalysisConfig& config) {
+            if (samples.ndim() != 2) throw std::invalid_argument("samples must be 2-D (frames, channels)");
+            const auto channels = static_cast<int>(samples.shape(1));
+            std::span<const float> view(samples.data(), static_cast<std::size_t>(samples.size()));
+            Analysis analysis;
+            {
+                // `samples` stays referenced by this frame, so the buffer outlives the call.
+                py::gil_scoped_release release;
+                analysis = analyze_buffer(view, sample_rate, channels, config);
+            }
+            return analysis_dict(analysis);
+        },
+        py::arg("samples").noconvert(), py::arg("sample_rate"), py::arg("config"));
+
+    m.def(
+        "decode_file",
+        [](const std::string& path, const std::string& sndfile_path) {
+            DecodeOptions options;
+            options.sndfile_path = sndfile_path;
+            DecodedAudio decoded;
+            {
+                py::gil_scoped_release release;
+                decoded = decode_file(path, options);
+            }
+            const auto frames = static_cast<py::ssize_t>(decoded.info.frames);
+            return py::make_tuple(to_array(decoded.samples, {frames, decoded.info.channels}), info_dict(decoded.info));
+        },
+        py::arg("path"), py::arg("sndfile_path"));
+
+    m.def(
+        "rfft",
+        [](py::array_t<float, py::array::c_style> input) {
+            if (input.ndim() < 1 || input.shape(input.ndim() - 1) < 1) throw std::invalid_argument("input must be at least 1-D");
+            const auto n = static_cast<std::size_t>(input.shape(input.ndim() - 1));
+            const std::size_t rows = static_cast<std::size_t>(input.size()) / n;
+            std::vector<py::ssize_t> shape(input.shape(), input.shape() + input.ndim());
+            shape.back() = static_cast<py::ssize_t>(n / 2 + 1);
+            py::array_t<std::complex<float>> output(shape);
+            const float* in = input.data();
+            std::complex<float>* out = output.mutable_data();
+            {
+                py::gil_scoped_release release;
+                rfft(in, out, n, rows);
+            }
+            return output;
+        },
+        py::arg("input").noconvert());
+
+    m.def(
+        "mel_filterbank",
+        [](double sample_rate, int n_fft, int n_mels, double fmin, double fmax) {
+            const auto weights = mel_filterbank(sample_rate, n_fft, n_mels, fmin, fmax);
+            return to_array(weights, {n_mels, n_fft / 2 + 1});
+        },
+        py::arg("sample_rate"), py::arg("n_fft"), py::arg("n_mels"), py::arg("fmin"), py::arg("fmax"));
+
+    m.def(
+        "resample",
+        [](py::array_t<float, py::array::c_style> input, double in_rate, double out_rate) {
+            if (input.ndim() != 1) throw std::invalid_argument("input must be 1-D");
+            const float* data = input.data();
+            const auto length = static_cast<std::size_t>(input.size());
+            std::vector<float> output;
+            {
+                py::gil_scoped_release release;
+                output = resample(data, length, in_rate, out_rate);
+            }
+            return to_array(output);
+        },
+        py::arg("input").noconvert(), py::arg("in_rate"), py::arg("out_rate"));
+}

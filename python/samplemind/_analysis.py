@@ -1,0 +1,136 @@
+"""The result of analysing one file or buffer."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Analysis", "Stats"]
+
+FloatArray = npt.NDArray[np.float32]
+
+_SPECTRAL = ("centroid_hz", "bandwidth_hz", "rolloff_hz", "flatness", "flux", "zcr", "rms")
+_LEVEL = (
+    "peak_dbfs",
+    "rms_dbfs",
+    "dc_offset",
+    "clipped_samples",
+    "leading_silence_s",
+    "trailing_silence_s",
+    "non_finite_samples",
+)
+_INFO = ("sample_rate", "channels", "frames", "duration_s", "container", "sample_format", "bit_depth", "decoder")
+_VECTORS = ("mel_mean_db", "mfcc_mean", "mfcc_std")
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Statistics of a per-frame descriptor over all frames (std is ddof=0)."""
+
+    mean: float
+    std: float
+    min: float
+    max: float
+
+    def to_dict(self) -> dict[str, float]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Analysis:
+    """Descriptors of one file or buffer.
+
+    Levels are measured on the source samples; frame descriptors on the mono mix
+    resampled to ``analysis_sample_rate``. dB values are floored at -160 dB, so
+    silence is finite. Frame descriptor definitions follow librosa 0.11.
+    """
+
+    path: str | None
+    """The analysed file, or None for an array."""
+    sample_rate: float
+    """Source sample rate, Hz."""
+    channels: int
+    frames: int
+    """Sample frames decoded (one sample per channel each)."""
+    duration_s: float
+    container: str
+    """Container detected from the bytes: "wav", "rf64", "aiff", "aifc", "flac", "ogg", "mp3", ... or "buffer"."""
+    sample_format: str
+    """Sample encoding: "pcm_16", "float_32", "vorbis", ..."""
+    bit_depth: int
+    """Bits per sample, 0 for compressed codecs."""
+    decoder: str
+    """"native", "libsndfile" or "buffer"."""
+    analysis_sample_rate: float
+    n_frames: int
+    """STFT frames: 1 + resampled length // hop_length."""
+
+    peak_dbfs: float
+    rms_dbfs: float
+    dc_offset: float
+    clipped_samples: int
+    leading_silence_s: float
+    trailing_silence_s: float
+    non_finite_samples: int
+    """NaN/Inf input samples, each replaced by 0 before analysis."""
+
+    centroid_hz: Stats
+    bandwidth_hz: Stats
+    rolloff_hz: Stats
+    flatness: Stats
+    flux: Stats
+    zcr: Stats
+    rms: Stats
+    """Frame RMS of the analysis-rate mono signal (linear)."""
+    contrast_db: tuple[Stats, ...]
+    """Spectral contrast per octave band, dB."""
+
+    mel_mean_db: FloatArray
+    mfcc_mean: FloatArray
+    mfcc_std: FloatArray
+    tracks: dict[str, FloatArray] | None = None
+    """Per-frame tracks when AnalysisConfig(keep_frames=True) was used."""
+
+    @classmethod
+    def _from_core(cls, raw: dict[str, Any]) -> Analysis:
+        """Builds an Analysis from the dictionary the C++ binding returns."""
+        spectral = raw["spectral"]
+        fields: dict[str, Any] = {name: raw["info"][name] for name in _INFO}
+        fields.update({name: raw["level"][name] for name in _LEVEL})
+        fields.update({name: Stats(**spectral[name]) for name in _SPECTRAL})
+        fields["contrast_db"] = tuple(Stats(**band) for band in spectral["contrast_db"])
+        fields.update({name: raw[name] for name in _VECTORS})
+        return cls(
+            path=raw["path"] or None,
+            analysis_sample_rate=raw["analysis_sample_rate"],
+            n_frames=raw["n_frames"],
+            tracks=raw["frames"],
+            **fields,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: plain floats, ints, strings, lists and dicts (no tracks)."""
+        out: dict[str, Any] = {"path": self.path}
+        for name in (*_INFO, "analysis_sample_rate", "n_frames", *_LEVEL):
+            out[name] = getattr(self, name)
+        for name in _SPECTRAL:
+            out[name] = getattr(self, name).to_dict()
+        out["contrast_db"] = [band.to_dict() for band in self.contrast_db]
+        for name in _VECTORS:
+            out[name] = [float(v) for v in getattr(self, name)]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Analysis:
+        """The inverse of to_dict()."""
+        fields = dict(data)
+        for name in _SPECTRAL:
+            fields[name] = Stats(**fields[name])
+        fields["contrast_db"] = tuple(Stats(**band) for band in fields["contrast_db"])
+        for name in _VECTORS:
+            fields[name] = np.asarray(fields[name], dtype=np.float32)
+        return cls(**fields)
