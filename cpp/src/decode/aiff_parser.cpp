@@ -48,8 +48,14 @@ PcmEncoding pcm_container(const io::ByteSource& source, int bits) {
 // Encoding and byte order for an AIFF-C compression type.
 std::pair<PcmEncoding, bool> choose_encoding(const io::ByteSource& source, const CommonChunk& common) {
     const std::string& type = common.compression;
-    if (type == "NONE" || type == "twos") return {pcm_container(source, common.bits), true};
-    if (type == "sowt") return {pcm_container(source, common.bits), false};
+    // Apple's sized PCM types ('in24', '42ni', ...) name the same layouts as
+    // 'twos'/'sowt'; libsndfile writes little-endian 24/32-bit as '42n1'/'23n1'.
+    if (type == "NONE" || type == "twos" || type == "in24" || type == "in32") {
+        return {pcm_container(source, common.bits), true};
+    }
+    if (type == "sowt" || type == "42ni" || type == "42n1" || type == "23ni" || type == "23n1") {
+        return {pcm_container(source, common.bits), false};
+    }
     if (type == "fl32" || type == "FL32") return {PcmEncoding::f32, true};
     if (type == "fl64" || type == "FL64") return {PcmEncoding::f64, true};
     throw NotNativeCodec("AIFF-C compression '" + type + "'");
@@ -101,8 +107,9 @@ std::unique_ptr<AudioDecoder> open_aiff(std::unique_ptr<io::ByteSource> source) 
     }
 
     if (!common) throw Error(ErrorCode::corrupt_data, src.name(), "no 'COMM' chunk");
-    check_channels_and_rate(src.name(), common->channels, common->sample_rate);
+    // The codec first: one the native reader leaves to libsndfile is checked there.
     const auto [encoding, big_endian] = choose_encoding(src, *common);
+    check_channels_and_rate(src.name(), common->channels, common->sample_rate);
     if (common->frames == 0) throw Error(ErrorCode::corrupt_data, src.name(), "no audio frames ('COMM' says 0)");
     if (!data_offset) throw Error(ErrorCode::corrupt_data, src.name(), "no 'SSND' chunk");
     const std::uint64_t frame_bytes = static_cast<std::uint64_t>(bytes_per_sample(encoding)) * common->channels;

@@ -96,9 +96,10 @@ std::unique_ptr<AudioDecoder> open_audio_file(const std::string& path, const Dec
         throw Error(ErrorCode::unsupported_format, path, what + " needs libsndfile, and " + why);
     }
     try {
-        return decode::open_with_sndfile(std::move(library), path, describe(head));
+        // With a known codec, a refusal to open means "unsupported", not "corrupt".
+        return decode::open_with_sndfile(std::move(library), path, codec.empty() ? describe(head) : "");
     } catch (const Error& error) {
-        if (!codec.empty()) {
+        if (!codec.empty() && error.code() == ErrorCode::unsupported_format) {
             throw Error(ErrorCode::unsupported_format, path, codec + " is not supported (" + error.reason() + ")");
         }
         if (describe(head).empty() && error.code() == ErrorCode::unsupported_format) {
