@@ -1,0 +1,167 @@
+// Unit tests of the C++ core, runnable without Python (ctest).
+#include <cmath>
+#include <complex>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <numbers>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "samplemind/samplemind.hpp"
+
+namespace {
+
+int failures = 0;
+
+#define CHECK(condition)                                                           \
+    do {                                                                           \
+        if (!(condition)) {                                                        \
+            std::printf("  FAILED %s:%d: %s\n", __FILE__, __LINE__, #condition); \
+            ++failures;                                                            \
+        }                                                                          \
+    } while (0)
+
+template <typename E>
+bool throws(const std::function<void()>& body, const char* needle = "") {
+    try {
+        body();
+    } catch (const E& error) {
+        return std::strstr(error.what(), needle) != nullptr;
+    }
+    return false;
+}
+
+std::vector<float> sine(double freq, double rate, std::size_t n, double amplitude = 0.5) {
+    std::vector<float> y(n);
+    for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<float>(amplitude * std::sin(2 * std::numbers::pi * freq * i / rate));
+    return y;
+}
+
+void test_rfft_matches_naive_dft() {
+    for (std::size_t n : {16u, 32u, 64u, 512u, 2048u}) {
+        std::vector<float> x(n);
+        for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<float>(std::sin(0.37 * i) + 0.25 * std::cos(1.9 * i * i));
+        std::vector<std::complex<float>> out(n / 2 + 1);
+        samplemind::rfft(x.data(), out.data(), n);
+        double worst = 0.0;
+        for (std::size_t k = 0; k <= n / 2; ++k) {
+            std::complex<double> sum = 0.0;
+            for (std::size_t i = 0; i < n; ++i) sum += double(x[i]) * std::polar(1.0, -2 * std::numbers::pi * k * i / n);
+            worst = std::max(worst, std::abs(sum - std::complex<double>(out[k])));
+        }
+        CHECK(worst < 1e-4 * std::sqrt(double(n)));
+    }
+    CHECK(throws<std::invalid_argument>([] { std::complex<float> o[3]; float x[4] = {}; samplemind::rfft(x, o, 4); }, "n_fft"));
+}
+
+void test_resampler_length_and_gain() {
+    const std::vector<float> ones(44100, 1.0f);
+    const auto half = samplemind::resample(ones.data(), ones.size(), 44100, 22050);
+    CHECK(half.size() == 22050);
+    CHECK(std::abs(half[11025] - 1.0f) < 1e-3f);  // unity gain at DC
+    const auto odd = samplemind::resample(ones.data(), 1001, 48000, 22050);
+    CHECK(odd.size() == static_cast<std::size_t>(std::ceil(1001 * 22050.0 / 48000.0)));
+}
+
+void test_config_validation() {
+    samplemind::AnalysisConfig config;
+    config.validate();
+    config.n_fft = 1000;
+    CHECK(throws<std::invalid_argument>([&] { config.validate(); }, "n_fft must be a power of two in [16, 65536], got 1000"));
+    config = {};
+    config.hop_length = 0;
+    CHECK(throws<std::invalid_argument>([&] { config.validate(); }, "hop_length"));
+}
+
+// A 16-bit mono WAV built byte by byte.
+std::vector<std::uint8_t> tiny_wav(const std::vector<std::int16_t>& samples, std::uint32_t rate = 8000) {
+    std::vector<std::uint8_t> b;
+    auto u32 = [&](std::uint32_t v) { for (int i = 0; i < 4; ++i) b.push_back(std::uint8_t(v >> (8 * i))); };
+    auto u16 = [&](std::uint16_t v) { b.push_back(std::uint8_t(v)); b.push_back(std::uint8_t(v >> 8)); };
+    auto tag = [&](const char* t) { b.insert(b.end(), t, t + 4); };
+    const auto data_bytes = static_cast<std::uint32_t>(samples.size() * 2);
+    tag("RIFF"); u32(36 + data_bytes); tag("WAVE");
+    tag("fmt "); u32(16); u16(1); u16(1); u32(rate); u32(rate * 2); u16(2); u16(16);
+    tag("data"); u32(data_bytes);
+    for (std::int16_t s : samples) u16(static_cast<std::uint16_t>(s));
+    return b;
+}
+
+void test_decode_from_memory() {
+    const auto bytes = tiny_wav({0, 16384, -32768, 32767});
+    auto decoder = samplemind::open_audio_memory(bytes, "tiny");
+    CHECK(decoder->info().sample_rate == 8000 && decoder->info().channels == 1 && decoder->info().frames == 4);
+    std::vector<float> out(16);
+    CHECK(decoder->read(out) == 4);
+    CHECK(out[0] == 0.0f && out[1] == 0.5f && out[2] == -1.0f && out[3] == 32767.0f / 32768.0f);
+    CHECK(decoder->read(out) == 0);
+
+    auto broken = bytes;
+    broken[22] = 0;  // channel count 0
+    const bool corrupt = [&] {
+        try {
+            samplemind::open_audio_memory(broken, "broken");
+        } catch (const samplemind::Error& error) {
+            return error.code() == samplemind::ErrorCode::corrupt_data && error.path() == "broken";
+        }
+        return false;
+    }();
+    CHECK(corrupt);
+}
+
+void test_streaming_equals_one_shot() {
+    // Pushing in ragged blocks must give exactly what one push gives.
+    std::vector<float> stereo;
+    const auto left = sine(440, 44100, 30000), right = sine(2500, 44100, 30000);
+    for (std::size_t i = 0; i < left.size(); ++i) { stereo.push_back(left[i]); stereo.push_back(right[i]); }
+    const auto whole = samplemind::analyze_buffer(stereo, 44100, 2);
+    samplemind::StreamingAnalyzer streaming({}, 44100, 2);
+    std::size_t at = 0, step = 1;
+    while (at < stereo.size()) {
+        const std::size_t frames = std::min(step, (stereo.size() - at) / 2);
+        streaming.push({stereo.data() + at, frames * 2});
+        at += frames * 2;
+        step = step * 3 % 9973 + 1;
+    }
+    const auto running = streaming.running();
+    CHECK(running.frames_pushed == 30000 && running.stft_frames > 0);
+    const auto pieces = streaming.finish();
+    CHECK(pieces.n_frames == whole.n_frames);
+    CHECK(pieces.spectral.centroid_hz.mean == whole.spectral.centroid_hz.mean);
+    CHECK(pieces.mfcc_mean == whole.mfcc_mean && pieces.mfcc_std == whole.mfcc_std);
+    CHECK(pieces.level.rms_dbfs == whole.level.rms_dbfs);
+    CHECK(throws<std::logic_error>([&] { streaming.push(stereo); }, "after finish"));
+}
+
+void test_sine_centroid() {
+    const auto y = sine(1000, 22050, 22050);
+    const auto analysis = samplemind::analyze_buffer(y, 22050, 1);
+    CHECK(std::abs(analysis.spectral.centroid_hz.mean - 1000) < 30);
+    CHECK(std::abs(analysis.level.peak_dbfs - 20 * std::log10(0.5)) < 0.01);
+    CHECK(analysis.n_frames == 1 + 22050 / 512);
+}
+
+}  // namespace
+
+int main() {
+    const std::pair<const char*, void (*)()> tests[] = {
+        {"rfft matches a naive DFT", test_rfft_matches_naive_dft},
+        {"resampler length and gain", test_resampler_length_and_gain},
+        {"config validation", test_config_validation},
+        {"decode from memory", test_decode_from_memory},
+        {"streaming equals one shot", test_streaming_equals_one_shot},
+        {"sine centroid", test_sine_centroid},
+    };
+    int passed = 0, failed = 0;
+    for (const auto& [name, test] : tests) {
+        const int before = failures;
+        test();
+        const bool ok = failures == before;
+        std::printf("%s %s\n", ok ? "PASS" : "FAIL", name);
+        (ok ? passed : failed) += 1;
+    }
+    std::printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
