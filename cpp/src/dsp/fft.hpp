@@ -41,6 +41,7 @@ private:
     };
     void complex_forward(float* re, float* im, float* re2, float* im2, float** out_re,
                          float** out_im) const;
+    void unpack(const float* fr, const float* fi, float* re, float* im) const;
 
     std::size_t n_;
     std::size_t m_;

@@ -7,6 +7,7 @@
 #include "dsp/fft.hpp"
 #include "dsp/mel.hpp"
 #include "dsp/resampler.hpp"
+#include "dsp/simd4.hpp"
 #include "samplemind/kernels.hpp"
 
 namespace samplemind {
@@ -17,8 +18,10 @@ void rfft(const float* input, std::complex<float>* output, std::size_t n, std::s
     std::vector<float> re(bins), im(bins), scratch(plan->scratch_size());
     for (std::size_t row = 0; row < count; ++row) {
         plan->forward(input + row * n, re.data(), im.data(), scratch.data());
-        std::complex<float>* out = output + row * bins;
-        for (std::size_t k = 0; k < bins; ++k) out[k] = {re[k], im[k]};
+        auto* out = reinterpret_cast<float*>(output + row * bins);  // std::complex is {re, im}
+        std::size_t k = 0;
+        for (; k + 4 <= bins; k += 4) dsp::interleave4(dsp::load4(re.data() + k), dsp::load4(im.data() + k), out + 2 * k);
+        for (; k < bins; ++k) out[2 * k] = re[k], out[2 * k + 1] = im[k];
     }
 }
 
