@@ -38,10 +38,11 @@ struct StreamingAnalyzer::Impl {
           channels(chans),
           level(chans, rate, cfg.silence_threshold_db),
           resampler(rate, cfg.sample_rate),
-          kernels(cfg),
+          kernels_ptr(features::get_spectral_kernels(cfg)),
+          kernels(*kernels_ptr),
           scratch(kernels.make_scratch()),
           tracks(cfg.keep_frames ? std::optional<FrameTracks>(FrameTracks{}) : std::nullopt),
-          mel(cfg.n_mels, cfg.n_mfcc, cfg.top_db, tracks ? &*tracks : nullptr),
+          mel(cfg.n_mels, cfg.n_mfcc, cfg.top_db, kernels.mfcc_dct(), tracks ? &*tracks : nullptr),
           contrast_stats(static_cast<std::size_t>(kernels.contrast_bands())) {
         chunk.resize(kChunkFrames * static_cast<std::size_t>(channels));
         mono.resize(kChunkFrames);
@@ -170,7 +171,8 @@ struct StreamingAnalyzer::Impl {
     int channels;
     features::LevelMeter level;
     dsp::Resampler resampler;
-    features::SpectralKernels kernels;
+    std::shared_ptr<const features::SpectralKernels> kernels_ptr;
+    const features::SpectralKernels& kernels;
     features::SpectralKernels::Scratch scratch;
     std::optional<FrameTracks> tracks;
     features::MelAccumulator mel;

@@ -1,11 +1,10 @@
 #include "dsp/fft.hpp"
 
+#include "dsp/plan_cache.hpp"
 #include "dsp/simd4.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <list>
-#include <mutex>
 #include <numbers>
 #include <stdexcept>
 #include <string>
@@ -235,29 +234,8 @@ void RealFft::unpack(const float* fr, const float* fi, float* re, float* im) con
 }
 
 std::shared_ptr<const RealFft> get_real_fft(std::size_t n) {
-    constexpr std::size_t kCapacity = 16;
-    static std::mutex mutex;
-    static std::list<std::shared_ptr<const RealFft>> cache;  // most recent first
-
-    auto lookup = [&]() -> std::shared_ptr<const RealFft> {
-        for (auto it = cache.begin(); it != cache.end(); ++it) {
-            if ((*it)->size() == n) {
-                cache.splice(cache.begin(), cache, it);
-                return cache.front();
-            }
-        }
-        return nullptr;
-    };
-    {
-        std::lock_guard lock(mutex);
-        if (auto plan = lookup()) return plan;
-    }
-    auto plan = std::make_shared<const RealFft>(n);  // built outside the lock
-    std::lock_guard lock(mutex);
-    if (auto existing = lookup()) return existing;
-    cache.push_front(plan);
-    if (cache.size() > kCapacity) cache.pop_back();
-    return plan;
+    static PlanCache<std::size_t, RealFft> cache;
+    return cache.get(n, [n] { return std::make_shared<const RealFft>(n); });
 }
 
 }  // namespace samplemind::dsp

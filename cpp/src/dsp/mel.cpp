@@ -1,5 +1,7 @@
 #include "dsp/mel.hpp"
 
+#include "dsp/vector_ops.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -65,11 +67,7 @@ MelFilterbank::MelFilterbank(double sample_rate, int n_fft, int n_mels, double f
 
 void MelFilterbank::apply(const float* power, float* mel) const {
     for (std::size_t b = 0; b < first_bin_.size(); ++b) {
-        const float* w = weights_.data() + weight_at_[b];
-        const float* p = power + first_bin_[b];
-        float sum = 0.0f;
-        for (std::size_t k = 0; k < length_[b]; ++k) sum += w[k] * p[k];
-        mel[b] = sum;
+        mel[b] = dot(weights_.data() + weight_at_[b], power + first_bin_[b], length_[b]);
     }
 }
 
@@ -86,10 +84,7 @@ OrthoDct::OrthoDct(int n_in, int n_out)
 
 void OrthoDct::apply(const float* input, float* output) const {
     for (int k = 0; k < n_out_; ++k) {
-        const float* row = matrix_.data() + static_cast<std::size_t>(k) * n_in_;
-        double sum = 0.0;
-        for (int i = 0; i < n_in_; ++i) sum += static_cast<double>(row[i]) * input[i];
-        output[k] = static_cast<float>(sum);
+        output[k] = dot(matrix_.data() + static_cast<std::size_t>(k) * n_in_, input, static_cast<std::size_t>(n_in_));
     }
 }
 

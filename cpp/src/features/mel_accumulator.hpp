@@ -22,8 +22,9 @@ class MelAccumulator {
 public:
     static constexpr std::size_t kBlockFrames = 8192;
 
-    /// tracks: where per-frame mel dB and MFCC rows go, or nullptr.
-    MelAccumulator(int n_mels, int n_mfcc, double top_db, FrameTracks* tracks);
+    /// dct: mel dB to MFCC (n_mels in, n_mfcc out), outliving this object. tracks: where
+    /// per-frame mel dB and MFCC rows go, or nullptr.
+    MelAccumulator(int n_mels, int n_mfcc, double top_db, const dsp::OrthoDct& dct, FrameTracks* tracks);
 
     /// Copies one frame of n_mels mel powers.
     void add(const float* mel_power);
@@ -39,7 +40,7 @@ private:
     int n_mfcc_;
     double top_db_;
     FrameTracks* tracks_;
-    dsp::OrthoDct dct_;
+    const dsp::OrthoDct& dct_;
     std::vector<float> block_;  // kBlockFrames x n_mels mel powers
     std::size_t buffered_ = 0;
     double max_db_ = -1e300;

@@ -46,10 +46,13 @@ public:
     std::size_t bins() const noexcept { return static_cast<std::size_t>(n_fft_) / 2 + 1; }
     int n_mels() const noexcept { return mel_.n_mels(); }
     int contrast_bands() const noexcept { return static_cast<int>(bands_.size()); }
+    /// The DCT-II (ortho) from mel dB to MFCC.
+    const dsp::OrthoDct& mfcc_dct() const noexcept { return dct_; }
 
     /// Per-frame scratch; one per analysing thread.
     struct Scratch {
         std::vector<float> windowed, re, im, magnitude, power, previous_norm, fft, band;
+        std::vector<std::uint8_t> sign;
         bool has_previous = false;
     };
     Scratch make_scratch() const;
@@ -71,9 +74,14 @@ private:
     double rolloff_percent_;
     std::shared_ptr<const dsp::RealFft> fft_;
     std::vector<float> window_;
-    std::vector<double> frequencies_;
+    std::vector<float> frequencies_;
     dsp::MelFilterbank mel_;
+    dsp::OrthoDct dct_;
     std::vector<Band> bands_;
 };
+
+/// The shared kernels for a configuration, built once per distinct configuration
+/// (see dsp::PlanCache); thread-safe.
+std::shared_ptr<const SpectralKernels> get_spectral_kernels(const AnalysisConfig& config);
 
 }  // namespace samplemind::features
