@@ -189,7 +189,7 @@ void RealFft::complex_forward(float* re, float* im, float* re2, float* im2, floa
     *out_im = im;
 }
 
-void RealFft::forward(const float* x, float* re, float* im, float* scratch) const {
+void RealFft::forward(const float* x, float* re, float* im, float* scratch, const float* window) const {
     float* zr = scratch;
     float* zi = scratch + m_;
     float* wr = scratch + 2 * m_;
@@ -197,6 +197,12 @@ void RealFft::forward(const float* x, float* re, float* im, float* scratch) cons
     for (std::size_t j = 0; j < m_; j += 4) {  // m_ >= 8, a multiple of 4
         V4 even, odd;
         deinterleave4(x + 2 * j, even, odd);
+        if (window) {
+            V4 w_even, w_odd;
+            deinterleave4(window + 2 * j, w_even, w_odd);
+            even = even * w_even;
+            odd = odd * w_odd;
+        }
         store4(zr + j, even);
         store4(zi + j, odd);
     }

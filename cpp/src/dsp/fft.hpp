@@ -31,7 +31,8 @@ public:
     std::size_t scratch_size() const noexcept { return 2 * n_; }
 
     /// x: n samples. re, im: bins() values each. scratch: scratch_size() floats.
-    void forward(const float* x, float* re, float* im, float* scratch) const;
+    /// window: n weights applied to x on the way in, or nullptr for none.
+    void forward(const float* x, float* re, float* im, float* scratch, const float* window = nullptr) const;
 
 private:
     struct Stage {

@@ -2,6 +2,11 @@
 // so no runtime dispatch is needed), plain loops elsewhere.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
+
+#include "dsp/vector_ops.hpp"
+
 #if defined(__SSE2__)
 #include <immintrin.h>
 #endif
@@ -17,6 +22,36 @@ inline void store4(float* p, V4 a) { _mm_storeu_ps(p, a.v); }
 inline V4 operator+(V4 a, V4 b) { return {_mm_add_ps(a.v, b.v)}; }
 inline V4 operator-(V4 a, V4 b) { return {_mm_sub_ps(a.v, b.v)}; }
 inline V4 operator*(V4 a, V4 b) { return {_mm_mul_ps(a.v, b.v)}; }
+inline V4 splat4(float x) { return {_mm_set1_ps(x)}; }
+inline V4 max4(V4 a, V4 b) { return {_mm_max_ps(a.v, b.v)}; }
+inline V4 sqrt4(V4 a) { return {_mm_sqrt_ps(a.v)}; }
+inline float hsum4(V4 a) {
+    alignas(16) float lanes[4];
+    _mm_store_ps(lanes, a.v);
+    return (lanes[0] + lanes[2]) + (lanes[1] + lanes[3]);
+}
+/// log_positive() on four lanes: the same bit-level reduction and polynomial.
+inline V4 log4(V4 x) {
+    const __m128i bits = _mm_castps_si128(x.v);
+    const __m128i offset = _mm_sub_epi32(bits, _mm_set1_epi32(0x3F3504F3));
+    const __m128 k = _mm_cvtepi32_ps(_mm_srai_epi32(offset, 23));
+    const __m128i reduced = _mm_sub_epi32(bits, _mm_and_si128(offset, _mm_set1_epi32(static_cast<int>(0xFF800000u))));
+    const V4 f = V4{_mm_castsi128_ps(reduced)} - splat4(1.0f);
+    const V4 z = f * f;
+    V4 y = splat4(7.0376836292e-2f);
+    y = y * f - splat4(1.1514610310e-1f);
+    y = y * f + splat4(1.1676998740e-1f);
+    y = y * f - splat4(1.2420140846e-1f);
+    y = y * f + splat4(1.4249322787e-1f);
+    y = y * f - splat4(1.6668057665e-1f);
+    y = y * f + splat4(2.0000714765e-1f);
+    y = y * f - splat4(2.4999993993e-1f);
+    y = y * f + splat4(3.3333331174e-1f);
+    y = y * f * z;
+    y = y + splat4(-2.12194440e-4f) * V4{k};
+    y = y + splat4(-0.5f) * z;
+    return f + y + splat4(0.693359375f) * V4{k};
+}
 /// Rows a, b, c, d become columns.
 inline void transpose4(V4& a, V4& b, V4& c, V4& d) { _MM_TRANSPOSE4_PS(a.v, b.v, c.v, d.v); }
 /// (a0, a1, a2, a3) -> (a3, a2, a1, a0).
@@ -51,6 +86,20 @@ inline V4 operator-(V4 a, V4 b) {
 inline V4 operator*(V4 a, V4 b) {
     for (int i = 0; i < 4; ++i) a.v[i] *= b.v[i];
     return a;
+}
+inline V4 splat4(float x) { return {{x, x, x, x}}; }
+inline V4 max4(V4 a, V4 b) {
+    for (int i = 0; i < 4; ++i) a.v[i] = std::max(a.v[i], b.v[i]);
+    return a;
+}
+inline V4 sqrt4(V4 a) {
+    for (int i = 0; i < 4; ++i) a.v[i] = std::sqrt(a.v[i]);
+    return a;
+}
+inline float hsum4(V4 a) { return (a.v[0] + a.v[2]) + (a.v[1] + a.v[3]); }
+inline V4 log4(V4 x) {
+    for (int i = 0; i < 4; ++i) x.v[i] = log_positive(x.v[i]);
+    return x;
 }
 inline void transpose4(V4& a, V4& b, V4& c, V4& d) {
     V4* rows[4] = {&a, &b, &c, &d};

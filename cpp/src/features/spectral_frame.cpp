@@ -7,10 +7,13 @@
 #include <numbers>
 
 #include "dsp/plan_cache.hpp"
+#include "dsp/simd4.hpp"
 #include "dsp/vector_ops.hpp"
 
 namespace samplemind::features {
 namespace {
+
+using dsp::load4, dsp::store4, dsp::V4, dsp::splat4, dsp::max4, dsp::sqrt4, dsp::hsum4, dsp::log4;
 
 constexpr float kAmin = 1e-10f;           // librosa's floor for powers before a log
 constexpr float kZeroThreshold = 1e-10f;  // librosa.zero_crossings' default threshold
@@ -91,8 +94,6 @@ SpectralKernels::SpectralKernels(const AnalysisConfig& config)
 
 SpectralKernels::Scratch SpectralKernels::make_scratch() const {
     Scratch scratch;
-    const std::size_t n = static_cast<std::size_t>(n_fft_);
-    scratch.windowed.resize(n);
     scratch.re.resize(bins());
     scratch.im.resize(bins());
     scratch.magnitude.resize(bins());
@@ -100,49 +101,98 @@ SpectralKernels::Scratch SpectralKernels::make_scratch() const {
     scratch.previous_norm.assign(bins(), 0.0f);
     scratch.fft.resize(fft_->scratch_size());
     scratch.band.resize(2 * bins());
-    scratch.sign.resize(n);
     return scratch;
 }
 
 void SpectralKernels::compute(const float* frame, FrameSpan span, Scratch& scratch, FrameDescriptors& out,
                               float* contrast_db, float* mel_power) const {
     const std::size_t n = static_cast<std::size_t>(n_fft_);
-    for (std::size_t i = 0; i < n; ++i) scratch.windowed[i] = frame[i] * window_[i];
-    fft_->forward(scratch.windowed.data(), scratch.re.data(), scratch.im.data(), scratch.fft.data());
-    for (std::size_t k = 0; k < bins(); ++k) {
-        const float p = scratch.re[k] * scratch.re[k] + scratch.im[k] * scratch.im[k];
-        scratch.power[k] = p;
-        scratch.magnitude[k] = std::sqrt(p);
+    float* re = scratch.re.data();
+    float* im = scratch.im.data();
+    fft_->forward(frame, re, im, scratch.fft.data(), window_.data());
+    float* power = scratch.power.data();
+    float* magnitude = scratch.magnitude.data();
+    std::size_t k = 0;
+    for (; k + 4 <= bins(); k += 4) {
+        const V4 r = load4(re + k), i = load4(im + k);
+        const V4 p = r * r + i * i;
+        store4(power + k, p);
+        store4(magnitude + k, sqrt4(p));
+    }
+    for (; k < bins(); ++k) {
+        power[k] = re[k] * re[k] + im[k] * im[k];
+        magnitude[k] = std::sqrt(power[k]);
     }
     spectral_shape(scratch, out);
     contrast(scratch, contrast_db);
-    mel_.apply(scratch.power.data(), mel_power);
+    mel_.apply(power, mel_power);
 
     out.rms = std::sqrt(dsp::dot(frame, frame, n) / static_cast<float>(n));
+    // Crossings between neighbouring real samples; centring padding repeats the edge
+    // samples (librosa pads ZCR frames with edge values), so it adds none.
     const auto begin = static_cast<std::size_t>(std::clamp<std::int64_t>(span.real_begin, 0, n_fft_));
     const auto end = static_cast<std::size_t>(std::clamp<std::int64_t>(span.real_end, 0, n_fft_));
-    std::uint8_t* sign = scratch.sign.data();
-    for (std::size_t i = begin; i < end; ++i) sign[i] = negative(frame[i]);
-    std::size_t crossings = 0;
-    for (std::size_t i = begin + 1; i < end; ++i) crossings += sign[i] != sign[i - 1];
+    unsigned crossings = 0;
+    for (std::size_t i = begin + 1; i < end; ++i) crossings += negative(frame[i]) != negative(frame[i - 1]);
     out.zcr = static_cast<float>(crossings) / static_cast<float>(n);
 }
 
 void SpectralKernels::spectral_shape(Scratch& scratch, FrameDescriptors& out) const {
-    // Float sums with eight lanes (dsp::accumulate8): relative error ~1e-6, as
-    // librosa's own float32 spectrogram arithmetic.
+    // Two fused passes four bins at a time (dsp::V4), float sums: relative error
+    // ~1e-6, as librosa's own float32 spectrogram arithmetic. Bins past the last
+    // multiple of four are added one by one.
     const float* mag = scratch.magnitude.data();
+    const float* power = scratch.power.data();
     const float* freq = frequencies_.data();
+    float* previous = scratch.previous_norm.data();
     const std::size_t nb = bins();
-    const float total = dsp::sum(mag, nb);
+    const std::size_t vector_end = nb & ~std::size_t{3};
+    const V4 amin = splat4(kAmin);
+
+    V4 total4 = splat4(0), weighted4 = splat4(0), power4 = splat4(0), log4_sum = splat4(0);
+    for (std::size_t k = 0; k < vector_end; k += 4) {
+        const V4 m = load4(mag + k);
+        const V4 p = max4(load4(power + k), amin);
+        total4 = total4 + m;
+        weighted4 = weighted4 + load4(freq + k) * m;
+        power4 = power4 + p;
+        log4_sum = log4_sum + log4(p);
+    }
+    float total = hsum4(total4), weighted = hsum4(weighted4), power_sum = hsum4(power4), log_sum = hsum4(log4_sum);
+    for (std::size_t k = vector_end; k < nb; ++k) {
+        const float p = std::max(kAmin, power[k]);
+        total += mag[k];
+        weighted += freq[k] * mag[k];
+        power_sum += p;
+        log_sum += dsp::log_positive(p);
+    }
     const bool silent = total < FLT_MIN;
-    const float centroid = silent ? 0.0f : dsp::dot(freq, mag, nb) / total;
-    const float spread = silent ? 0.0f : dsp::accumulate8(nb, [=](std::size_t k) {
+    const float centroid = silent ? 0.0f : weighted / total;
+    const float inverse = silent ? 0.0f : 1.0f / total;
+
+    V4 spread4 = splat4(0), flux4 = splat4(0);
+    const V4 c4 = splat4(centroid), inverse4 = splat4(inverse), zero = splat4(0);
+    for (std::size_t k = 0; k < vector_end; k += 4) {
+        const V4 m = load4(mag + k);
+        const V4 d = load4(freq + k) - c4;
+        spread4 = spread4 + m * d * d;
+        const V4 p = m * inverse4;
+        flux4 = flux4 + max4(zero, p - load4(previous + k));
+        store4(previous + k, p);
+    }
+    float spread = hsum4(spread4), flux = hsum4(flux4);
+    for (std::size_t k = vector_end; k < nb; ++k) {
         const float d = freq[k] - centroid;
-        return mag[k] * d * d;
-    }) / total;
+        spread += mag[k] * d * d;
+        const float p = mag[k] * inverse;
+        flux += std::max(0.0f, p - previous[k]);
+        previous[k] = p;
+    }
     out.centroid_hz = centroid;
-    out.bandwidth_hz = std::sqrt(spread);
+    out.bandwidth_hz = silent ? 0.0f : std::sqrt(spread * inverse);
+    out.flatness = std::exp(log_sum / static_cast<float>(nb)) / (power_sum / static_cast<float>(nb));
+    out.flux = scratch.has_previous ? flux : 0.0f;
+    scratch.has_previous = true;
 
     // Rolloff: running sum in float, like numpy's cumsum over a float32 spectrogram.
     const float threshold = static_cast<float>(rolloff_percent_) * total;
@@ -156,22 +206,6 @@ void SpectralKernels::spectral_shape(Scratch& scratch, FrameDescriptors& out) co
         }
     }
     out.rolloff_hz = freq[k_roll];
-
-    const float* power = scratch.power.data();
-    const float log_sum = dsp::accumulate8(nb, [=](std::size_t k) { return dsp::log_positive(std::max(kAmin, power[k])); });
-    const float power_sum = dsp::accumulate8(nb, [=](std::size_t k) { return std::max(kAmin, power[k]); });
-    out.flatness = std::exp(log_sum / static_cast<float>(nb)) / (power_sum / static_cast<float>(nb));
-
-    float* previous = scratch.previous_norm.data();
-    const float inverse = silent ? 0.0f : 1.0f / total;
-    const float flux = dsp::accumulate8(nb, [=](std::size_t k) {
-        const float p = mag[k] * inverse;
-        const float rise = std::max(0.0f, p - previous[k]);
-        previous[k] = p;
-        return rise;
-    });
-    out.flux = scratch.has_previous ? flux : 0.0f;
-    scratch.has_previous = true;
 }
 
 void SpectralKernels::contrast(Scratch& scratch, float* contrast_db) const {

@@ -51,8 +51,7 @@ public:
 
     /// Per-frame scratch; one per analysing thread.
     struct Scratch {
-        std::vector<float> windowed, re, im, magnitude, power, previous_norm, fft, band;
-        std::vector<std::uint8_t> sign;
+        std::vector<float> re, im, magnitude, power, previous_norm, fft, band;
         bool has_previous = false;
     };
     Scratch make_scratch() const;
