@@ -20,6 +20,10 @@ struct DecodeOptions {
     /// find "libsndfile.so.1". When no library loads, those formats fail with
     /// ErrorCode::unsupported_format.
     std::string sndfile_path;
+    /// analyze_file() decodes compressed formats (those libsndfile reads) on a second
+    /// thread, overlapping decoding with analysis. Turn off where every core is busy
+    /// already (a batch with one worker per core).
+    bool read_ahead = true;
 };
 
 /// A source of decoded samples, read front to back in blocks. Not thread-safe:

@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "decode/read_ahead.hpp"
 #include "samplemind/analyzer.hpp"
 #include "samplemind/error.hpp"
 
@@ -15,6 +16,7 @@ Analysis analyze_file(const std::string& path, const AnalysisConfig& config, con
     config.validate();
     auto decoder = open_audio_file(path, options);
     const AudioInfo header = decoder->info();
+    if (options.read_ahead && header.decoder == "libsndfile") decoder = decode::read_ahead(std::move(decoder));
     const auto max_frames = static_cast<std::int64_t>(std::ceil(config.max_duration_s * header.sample_rate));
     if (header.frames > max_frames) {
         throw Error(ErrorCode::too_large, path,

@@ -47,6 +47,8 @@ private:
 
     bool identity_ = false;
     std::uint64_t up_ = 1, down_ = 1;  // L and M: out_rate / in_rate = L / M
+    std::int64_t step_whole_ = 0;      // floor(M / L): input samples per output
+    std::uint64_t step_fraction_ = 0;  // M mod L
     std::size_t half_ = 0;             // H, taps each side
     std::size_t phases_ = 1;           // table rows - 1
     std::vector<float> table_;         // (phases_ + 1) x (2 H)

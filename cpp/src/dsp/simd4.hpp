@@ -25,10 +25,18 @@ inline V4 operator*(V4 a, V4 b) { return {_mm_mul_ps(a.v, b.v)}; }
 inline V4 splat4(float x) { return {_mm_set1_ps(x)}; }
 inline V4 max4(V4 a, V4 b) { return {_mm_max_ps(a.v, b.v)}; }
 inline V4 sqrt4(V4 a) { return {_mm_sqrt_ps(a.v)}; }
+inline V4 abs4(V4 a) { return {_mm_andnot_ps(_mm_set1_ps(-0.0f), a.v)}; }
+/// 1.0f in each lane where a >= b, else 0.0f.
+inline V4 ge_one4(V4 a, V4 b) { return {_mm_and_ps(_mm_cmpge_ps(a.v, b.v), _mm_set1_ps(1.0f))}; }
 inline float hsum4(V4 a) {
     alignas(16) float lanes[4];
     _mm_store_ps(lanes, a.v);
     return (lanes[0] + lanes[2]) + (lanes[1] + lanes[3]);
+}
+inline float hmax4(V4 a) {
+    alignas(16) float lanes[4];
+    _mm_store_ps(lanes, a.v);
+    return std::max(std::max(lanes[0], lanes[1]), std::max(lanes[2], lanes[3]));
 }
 /// log_positive() on four lanes: the same bit-level reduction and polynomial.
 inline V4 log4(V4 x) {
@@ -97,6 +105,15 @@ inline V4 sqrt4(V4 a) {
     return a;
 }
 inline float hsum4(V4 a) { return (a.v[0] + a.v[2]) + (a.v[1] + a.v[3]); }
+inline V4 abs4(V4 a) {
+    for (int i = 0; i < 4; ++i) a.v[i] = std::abs(a.v[i]);
+    return a;
+}
+inline float hmax4(V4 a) { return std::max(std::max(a.v[0], a.v[1]), std::max(a.v[2], a.v[3])); }
+inline V4 ge_one4(V4 a, V4 b) {
+    for (int i = 0; i < 4; ++i) a.v[i] = a.v[i] >= b.v[i] ? 1.0f : 0.0f;
+    return a;
+}
 inline V4 log4(V4 x) {
     for (int i = 0; i < 4; ++i) x.v[i] = log_positive(x.v[i]);
     return x;

@@ -46,11 +46,10 @@ inline float accumulate8(std::size_t n, Body body) {
     return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail;
 }
 
-/// sum_i a[i] * b[i] in float with eight independent partial sums, so the compiler
-/// can vectorise it without -ffast-math (which would allow reassociating any sum).
-inline float dot(const float* __restrict a, const float* __restrict b, std::size_t n) {
-    return accumulate8(n, [=](std::size_t i) { return a[i] * b[i]; });
-}
+/// sum_i a[i] * b[i] in float. Dispatched once at load time (dot.cpp): AVX2 + FMA
+/// where available, else eight independent partial sums the compiler vectorises
+/// without -ffast-math. Results differ between the two by float rounding only.
+float dot(const float* a, const float* b, std::size_t n);
 
 /// sum_i a[i], with the same eight partial sums as dot().
 inline float sum(const float* __restrict a, std::size_t n) {

@@ -22,6 +22,8 @@ public:
     LevelStats result() const noexcept;
 
 private:
+    void track_silence(const float* interleaved, std::int64_t frames) noexcept;
+
     int channels_;
     double sample_rate_;
     float silence_threshold_;
