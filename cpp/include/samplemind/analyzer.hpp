@@ -32,8 +32,10 @@ struct RunningDescriptors {
 class StreamingAnalyzer {
 public:
     /// Throws std::invalid_argument for an invalid config, sample rate (must be in
-    /// [1, 1e7] Hz) or channel count (must be in [1, 256]).
-    StreamingAnalyzer(const AnalysisConfig& config, double sample_rate, int channels);
+    /// [1, 1e7] Hz) or channel count (must be in [1, 256]). With frame_thread, STFT
+    /// frames are computed on a second thread, overlapping resampling: faster for one
+    /// long input on an idle machine, but push() may then wait, so not for real-time use.
+    StreamingAnalyzer(const AnalysisConfig& config, double sample_rate, int channels, bool frame_thread = false);
     ~StreamingAnalyzer();
     StreamingAnalyzer(StreamingAnalyzer&&) noexcept;
     StreamingAnalyzer& operator=(StreamingAnalyzer&&) noexcept;

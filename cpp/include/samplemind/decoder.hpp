@@ -13,18 +13,23 @@
 
 namespace samplemind {
 
-/// How files are opened.
+/// How files are opened and read.
 struct DecodeOptions {
     /// Path of the libsndfile shared library used for formats the native readers do
     /// not handle (FLAC, Ogg, Opus, MP3, CAF, W64, ...). Empty: let the dynamic loader
     /// find "libsndfile.so.1". When no library loads, those formats fail with
     /// ErrorCode::unsupported_format.
     std::string sndfile_path;
-    /// analyze_file() decodes compressed formats (those libsndfile reads) on a second
-    /// thread, overlapping decoding with analysis. Turn off where every core is busy
-    /// already (a batch with one worker per core).
-    bool read_ahead = true;
+    /// analyze_file() overlaps its stages on extra threads for inputs longer than
+    /// kParallelMinSeconds: compressed formats (those libsndfile reads) decode ahead,
+    /// and STFT frames run beside resampling. Results are identical either way. Turn
+    /// off where every core is busy already (a batch with one worker per core).
+    bool parallel_stages = true;
 };
+
+/// Inputs shorter than this (seconds) are analysed on one thread whatever
+/// DecodeOptions::parallel_stages says: starting threads would cost more than it saves.
+inline constexpr double kParallelMinSeconds = 1.0;
 
 /// A source of decoded samples, read front to back in blocks. Not thread-safe:
 /// one decoder belongs to one thread at a time.

@@ -16,14 +16,18 @@ Analysis analyze_file(const std::string& path, const AnalysisConfig& config, con
     config.validate();
     auto decoder = open_audio_file(path, options);
     const AudioInfo header = decoder->info();
-    if (options.read_ahead && header.decoder == "libsndfile") decoder = decode::read_ahead(std::move(decoder));
+    // One extra thread at most (two would contend on a two-core machine): decoding
+    // ahead where decoding is the costly part (compressed formats), else the frames.
+    const bool parallel = options.parallel_stages && header.duration_s >= kParallelMinSeconds;
+    const bool decode_ahead = parallel && header.decoder == "libsndfile";
+    if (decode_ahead) decoder = decode::read_ahead(std::move(decoder));
     const auto max_frames = static_cast<std::int64_t>(std::ceil(config.max_duration_s * header.sample_rate));
     if (header.frames > max_frames) {
         throw Error(ErrorCode::too_large, path,
                     "audio is " + std::to_string(header.duration_s) + " s long, the limit (max_duration_s) is " +
                         std::to_string(config.max_duration_s) + " s");
     }
-    StreamingAnalyzer analyzer(config, header.sample_rate, header.channels);
+    StreamingAnalyzer analyzer(config, header.sample_rate, header.channels, parallel && !decode_ahead);
     std::vector<float> block(kReadFrames * static_cast<std::size_t>(header.channels));
     std::int64_t frames = 0;
     while (const std::size_t got = decoder->read(block)) {

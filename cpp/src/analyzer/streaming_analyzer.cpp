@@ -1,16 +1,17 @@
-// The streaming pipeline: sanitise + level meter -> mono mix -> resample -> centred
-// STFT frames -> frame descriptors -> running statistics.
+// The streaming pipeline. Source stage, at the source rate, on the caller's thread:
+// sanitise + level meter -> mono mix -> resample. Frame stage, at the analysis rate:
+// centred STFT frames -> descriptors -> running statistics, on the caller's thread
+// or, when asked, on a second thread fed through a BlockPipe.
 #include <algorithm>
-#include <cmath>
-#include <limits>
+#include <atomic>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
+#include "analyzer/block_pipe.hpp"
+#include "analyzer/frame_stage.hpp"
 #include "dsp/resampler.hpp"
 #include "features/level_meter.hpp"
-#include "features/mel_accumulator.hpp"
-#include "features/running_stats.hpp"
-#include "features/spectral_frame.hpp"
 #include "samplemind/analyzer.hpp"
 
 namespace samplemind {
@@ -19,6 +20,8 @@ namespace {
 // Source frames handled per internal step: bounds every scratch buffer, so push()
 // accepts blocks of any size without allocating.
 constexpr std::size_t kChunkFrames = 4096;
+// Blocks in flight between the source and frame stages when they run on two threads.
+constexpr std::size_t kPipeBlocks = 4;
 
 void check_stream_format(double sample_rate, int channels) {
     if (!(sample_rate >= 1.0 && sample_rate <= 1e7)) {
@@ -32,109 +35,85 @@ void check_stream_format(double sample_rate, int channels) {
 }  // namespace
 
 struct StreamingAnalyzer::Impl {
-    Impl(const AnalysisConfig& cfg, double rate, int chans)
+    Impl(const AnalysisConfig& cfg, double rate, int chans, bool frame_thread)
         : config(cfg),
           source_rate(rate),
           channels(chans),
           level(chans, rate, cfg.silence_threshold_db),
           resampler(rate, cfg.sample_rate),
-          kernels_ptr(features::get_spectral_kernels(cfg)),
-          kernels(*kernels_ptr),
-          scratch(kernels.make_scratch()),
-          tracks(cfg.keep_frames ? std::optional<FrameTracks>(FrameTracks{}) : std::nullopt),
-          mel(cfg.n_mels, cfg.n_mfcc, cfg.top_db, kernels.mfcc_dct(), tracks ? &*tracks : nullptr),
-          contrast_stats(static_cast<std::size_t>(kernels.contrast_bands())) {
-        chunk.resize(kChunkFrames * static_cast<std::size_t>(channels));
-        mono.resize(kChunkFrames);
+          chunk(kChunkFrames * static_cast<std::size_t>(chans)),
+          mono(kChunkFrames),
+          resampled(std::max(resampler.max_output(kChunkFrames), resampler.max_tail())),
+          frames(cfg, resampled.size()) {
         resampler.reserve(kChunkFrames);
-        resampled.resize(std::max(resampler.max_output(kChunkFrames), resampler.max_tail()));
-        const auto n_fft = static_cast<std::size_t>(cfg.n_fft);
-        frame_buffer.reserve(n_fft + resampled.size());
-        frame_buffer.assign(n_fft / 2, 0.0f);  // centring: n_fft/2 zeros before the signal
-        contrast.resize(static_cast<std::size_t>(kernels.contrast_bands()));
-        mel_power.resize(static_cast<std::size_t>(kernels.n_mels()));
+        if (frame_thread) {
+            pipe = std::make_unique<analyzer::BlockPipe>(kPipeBlocks, resampled.size());
+            worker = std::thread([this] { run_frame_stage(); });
+        }
     }
+
+    ~Impl() { stop_worker(); }
 
     void push(std::span<const float> interleaved) {
         const auto width = static_cast<std::size_t>(channels);
         std::size_t done = 0;
         while (done < interleaved.size()) {
-            const std::size_t frames = std::min(kChunkFrames, (interleaved.size() - done) / width);
-            std::copy_n(interleaved.data() + done, frames * width, chunk.data());
-            level.add(chunk.data(), static_cast<std::int64_t>(frames), mono.data());
-            const std::size_t produced = resampler.process(mono.data(), frames, resampled.data());
-            feed(resampled.data(), produced);
-            done += frames * width;
+            const std::size_t count = std::min(kChunkFrames, (interleaved.size() - done) / width);
+            std::copy_n(interleaved.data() + done, count * width, chunk.data());
+            level.add(chunk.data(), static_cast<std::int64_t>(count), mono.data());
+            deliver(resampler.process(mono.data(), count, resampled.data()));
+            done += count * width;
         }
     }
 
-    // Appends analysis-rate samples and computes every frame that became complete.
-    void feed(const float* samples, std::size_t count) {
-        const auto n_fft = static_cast<std::size_t>(config.n_fft);
-        const auto hop = static_cast<std::size_t>(config.hop_length);
-        const std::size_t room = frame_buffer.capacity() - n_fft;
-        while (count > 0) {
-            const std::size_t take = std::min(count, room);
-            frame_buffer.insert(frame_buffer.end(), samples, samples + take);
-            samples += take;
-            count -= take;
-            std::size_t offset = 0;
-            while (frame_buffer.size() - offset >= n_fft) {
-                compute_frame(frame_buffer.data() + offset, buffer_start + static_cast<std::int64_t>(offset));
-                offset += hop;
+    // Hands `count` resampled samples to the frame stage, here or on its thread.
+    void deliver(std::size_t count) {
+        resampled_total += static_cast<std::int64_t>(count);
+        if (!pipe) {
+            feed_frames(resampled.data(), count);
+            return;
+        }
+        std::vector<float> block = pipe->acquire();
+        if (block.empty()) {  // the frame thread failed: surface its error here
+            stop_worker();
+            std::rethrow_exception(worker_error);
+        }
+        std::copy_n(resampled.data(), count, block.data());
+        pipe->publish(std::move(block), count);
+    }
+
+    void feed_frames(const float* samples, std::size_t count) {
+        frames.feed(samples, count);
+        stft_frames.store(frames.stft_frames(), std::memory_order_relaxed);
+        last_centroid.store(frames.last().centroid_hz, std::memory_order_relaxed);
+        last_rms.store(frames.last().rms, std::memory_order_relaxed);
+    }
+
+    void run_frame_stage() {
+        try {
+            analyzer::BlockPipe::Block block;
+            while (pipe->take(block)) {
+                feed_frames(block.samples.data(), block.count);
+                pipe->release(std::move(block.samples));
             }
-            frame_buffer.erase(frame_buffer.begin(), frame_buffer.begin() + static_cast<std::ptrdiff_t>(offset));
-            buffer_start += static_cast<std::int64_t>(offset);
+        } catch (...) {
+            worker_error = std::current_exception();  // never let an exception escape a thread
+            pipe->cancel();
         }
     }
 
-    // frame_start: index of the frame's first sample in the padded signal.
-    void compute_frame(const float* frame, std::int64_t frame_start) {
-        const std::int64_t half = config.n_fft / 2;
-        const features::FrameSpan span{half - frame_start, half + real_length - frame_start};
-        features::FrameDescriptors d;
-        kernels.compute(frame, span, scratch, d, contrast.data(), mel_power.data());
-        centroid.add(d.centroid_hz);
-        bandwidth.add(d.bandwidth_hz);
-        rolloff.add(d.rolloff_hz);
-        flatness.add(d.flatness);
-        flux.add(d.flux);
-        zcr.add(d.zcr);
-        rms.add(d.rms);
-        for (std::size_t b = 0; b < contrast.size(); ++b) contrast_stats[b].add(contrast[b]);
-        mel.add(mel_power.data());
-        last = d;
-        ++stft_frames;
-        if (tracks) append_tracks(d);
-    }
-
-    void append_tracks(const features::FrameDescriptors& d) {
-        tracks->centroid_hz.push_back(d.centroid_hz);
-        tracks->bandwidth_hz.push_back(d.bandwidth_hz);
-        tracks->rolloff_hz.push_back(d.rolloff_hz);
-        tracks->flatness.push_back(d.flatness);
-        tracks->flux.push_back(d.flux);
-        tracks->zcr.push_back(d.zcr);
-        tracks->rms.push_back(d.rms);
-        tracks->contrast_db.insert(tracks->contrast_db.end(), contrast.begin(), contrast.end());
+    void stop_worker() {
+        if (!worker.joinable()) return;
+        pipe->close();
+        worker.join();
     }
 
     Analysis finish() {
-        // Resampler tail, then the real length is known for ZCR's edge handling, then
-        // n_fft/2 zeros of centring padding complete the last frames.
-        const std::size_t tail = resampler.finish(resampled.data());
-        real_length = resampled_total_before_tail() + static_cast<std::int64_t>(tail);
-        feed(resampled.data(), tail);
-        const std::vector<float> padding(static_cast<std::size_t>(config.n_fft / 2), 0.0f);
-        feed(padding.data(), padding.size());
-        mel.flush();
+        deliver(resampler.finish(resampled.data()));
+        stop_worker();
+        if (worker_error) std::rethrow_exception(worker_error);
+        frames.finish(resampled_total);
         return result();
-    }
-
-    // Analysis-rate samples fed before finish(): everything in the padded stream
-    // so far minus the leading padding.
-    std::int64_t resampled_total_before_tail() const {
-        return buffer_start + static_cast<std::int64_t>(frame_buffer.size()) - config.n_fft / 2;
     }
 
     Analysis result() {
@@ -148,21 +127,8 @@ struct StreamingAnalyzer::Impl {
         analysis.info.bit_depth = 32;
         analysis.info.decoder = "buffer";
         analysis.analysis_sample_rate = config.sample_rate;
-        analysis.n_frames = stft_frames;
         analysis.level = level.result();
-        SpectralStats& s = analysis.spectral;
-        s.centroid_hz = centroid.summary();
-        s.bandwidth_hz = bandwidth.summary();
-        s.rolloff_hz = rolloff.summary();
-        s.flatness = flatness.summary();
-        s.flux = flux.summary();
-        s.zcr = zcr.summary();
-        s.rms = rms.summary();
-        for (const auto& stats : contrast_stats) s.contrast_db.push_back(stats.summary());
-        analysis.mel_mean_db = mel.mel_mean_db();
-        analysis.mfcc_mean = mel.mfcc_mean();
-        analysis.mfcc_std = mel.mfcc_std();
-        if (tracks) analysis.frames = std::move(*tracks);
+        frames.fill(analysis);
         return analysis;
     }
 
@@ -171,25 +137,22 @@ struct StreamingAnalyzer::Impl {
     int channels;
     features::LevelMeter level;
     dsp::Resampler resampler;
-    std::shared_ptr<const features::SpectralKernels> kernels_ptr;
-    const features::SpectralKernels& kernels;
-    features::SpectralKernels::Scratch scratch;
-    std::optional<FrameTracks> tracks;
-    features::MelAccumulator mel;
-    std::vector<features::RunningStats> contrast_stats;
-    features::RunningStats centroid, bandwidth, rolloff, flatness, flux, zcr, rms;
-    std::vector<float> chunk, mono, resampled, frame_buffer, contrast, mel_power;
-    std::int64_t buffer_start = 0;  // padded-signal index of frame_buffer[0]
-    std::int64_t real_length = std::numeric_limits<std::int64_t>::max() / 4;  // known at finish()
-    std::int64_t stft_frames = 0;
-    features::FrameDescriptors last;
+    std::vector<float> chunk, mono, resampled;
+    analyzer::FrameStage frames;
+    std::int64_t resampled_total = 0;
+    std::atomic<std::int64_t> stft_frames{0};
+    std::atomic<float> last_centroid{0.0f}, last_rms{0.0f};
+    std::unique_ptr<analyzer::BlockPipe> pipe;  // set when frames run on `worker`
+    std::exception_ptr worker_error;
+    std::thread worker;
     bool finished = false;
 };
 
-StreamingAnalyzer::StreamingAnalyzer(const AnalysisConfig& config, double sample_rate, int channels) {
+StreamingAnalyzer::StreamingAnalyzer(const AnalysisConfig& config, double sample_rate, int channels,
+                                     bool frame_thread) {
     config.validate();
     check_stream_format(sample_rate, channels);
-    impl_ = std::make_unique<Impl>(config, sample_rate, channels);
+    impl_ = std::make_unique<Impl>(config, sample_rate, channels, frame_thread);
 }
 
 StreamingAnalyzer::~StreamingAnalyzer() = default;
@@ -212,9 +175,9 @@ RunningDescriptors StreamingAnalyzer::running() const {
     r.seconds_pushed = static_cast<double>(r.frames_pushed) / impl_->source_rate;
     r.peak_dbfs = impl_->level.peak_dbfs();
     r.rms_dbfs = impl_->level.rms_dbfs();
-    r.stft_frames = impl_->stft_frames;
-    r.last_centroid_hz = impl_->last.centroid_hz;
-    r.last_rms = impl_->last.rms;
+    r.stft_frames = impl_->stft_frames.load(std::memory_order_relaxed);
+    r.last_centroid_hz = impl_->last_centroid.load(std::memory_order_relaxed);
+    r.last_rms = impl_->last_rms.load(std::memory_order_relaxed);
     return r;
 }
 
