@@ -5,6 +5,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <pybind11/typing.h>
 
 #include <complex>
 
@@ -12,6 +13,7 @@
 
 namespace py = pybind11;
 using namespace samplemind;
+using JsonDict = py::typing::Dict<py::str, py::object>;
 
 namespace {
 
@@ -65,7 +67,7 @@ py::dict frames_dict(const FrameTracks& t, std::size_t n_frames) {
     return d;
 }
 
-py::dict analysis_dict(const Analysis& a) {
+JsonDict analysis_dict(const Analysis& a) {
     py::dict level;
     level["peak_dbfs"] = a.level.peak_dbfs;
     level["rms_dbfs"] = a.level.rms_dbfs;
@@ -96,7 +98,7 @@ py::dict analysis_dict(const Analysis& a) {
     d["mfcc_mean"] = to_array(a.mfcc_mean);
     d["mfcc_std"] = to_array(a.mfcc_std);
     d["frames"] = a.frames ? py::object(frames_dict(*a.frames, static_cast<std::size_t>(a.n_frames))) : py::none();
-    return d;
+    return JsonDict(std::move(d));
 }
 
 // Raises the Python exception class samplemind._exceptions maps the code to.
@@ -181,7 +183,8 @@ PYBIND11_MODULE(_core, m) {
                 decoded = decode_file(path, options);
             }
             const auto frames = static_cast<py::ssize_t>(decoded.info.frames);
-            return py::make_tuple(to_array(decoded.samples, {frames, decoded.info.channels}), info_dict(decoded.info));
+            return py::typing::Tuple<py::array_t<float>, JsonDict>(
+                py::make_tuple(to_array(decoded.samples, {frames, decoded.info.channels}), JsonDict(info_dict(decoded.info))));
         },
         py::arg("path"), py::arg("sndfile_path"));
 
