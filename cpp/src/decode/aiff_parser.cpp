@@ -116,17 +116,9 @@ std::unique_ptr<AudioDecoder> open_aiff(std::unique_ptr<io::ByteSource> source) 
     const std::uint64_t frames = std::min<std::uint64_t>(common->frames, data_size / frame_bytes);
     if (frames == 0) throw Error(ErrorCode::corrupt_data, src.name(), "no audio frames in the 'SSND' chunk");
 
-    PcmLayout layout;
-    layout.encoding = encoding;
-    layout.big_endian = big_endian;
-    layout.channels = static_cast<int>(common->channels);
-    layout.data_offset = *data_offset;
-    layout.frames = static_cast<std::int64_t>(frames);
-    AudioInfo info;
-    info.sample_rate = common->sample_rate;
-    info.channels = layout.channels;
-    info.container = aifc ? "aifc" : "aiff";
-    return std::make_unique<PcmDecoder>(std::move(source), layout, std::move(info));
+    const PcmLayout layout{encoding, big_endian, static_cast<int>(common->channels), *data_offset,
+                           static_cast<std::int64_t>(frames)};
+    return std::make_unique<PcmDecoder>(std::move(source), layout, common->sample_rate, aifc ? "aifc" : "aiff");
 }
 
 }  // namespace samplemind::decode

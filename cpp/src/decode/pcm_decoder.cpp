@@ -104,8 +104,12 @@ const char* encoding_name(PcmEncoding encoding) noexcept {
     return "unknown";
 }
 
-PcmDecoder::PcmDecoder(std::unique_ptr<io::ByteSource> source, PcmLayout layout, AudioInfo info)
-    : source_(std::move(source)), layout_(layout), info_(std::move(info)), raw_(kRawBlockBytes) {
+PcmDecoder::PcmDecoder(std::unique_ptr<io::ByteSource> source, PcmLayout layout, double sample_rate,
+                       std::string container)
+    : source_(std::move(source)), layout_(layout), raw_(kRawBlockBytes) {
+    info_.sample_rate = sample_rate;
+    info_.channels = layout_.channels;
+    info_.container = std::move(container);
     info_.frames = layout_.frames;
     info_.duration_s = static_cast<double>(layout_.frames) / info_.sample_rate;
     info_.sample_format = encoding_name(layout_.encoding);

@@ -33,7 +33,8 @@ struct PcmLayout {
 /// so native and libsndfile decoding agree sample for sample.
 class PcmDecoder final : public AudioDecoder {
 public:
-    PcmDecoder(std::unique_ptr<io::ByteSource> source, PcmLayout layout, AudioInfo info);
+    /// container: the AudioInfo::container name ("wav", "aiff", ...).
+    PcmDecoder(std::unique_ptr<io::ByteSource> source, PcmLayout layout, double sample_rate, std::string container);
     const AudioInfo& info() const noexcept override { return info_; }
     std::size_t read(std::span<float> out) override;
 

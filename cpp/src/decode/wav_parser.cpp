@@ -131,17 +131,9 @@ std::unique_ptr<AudioDecoder> open_wav(std::unique_ptr<io::ByteSource> source) {
     const std::uint64_t frames = data_size / frame_bytes;
     if (frames == 0) throw Error(ErrorCode::corrupt_data, src.name(), "no audio frames in the 'data' chunk");
 
-    PcmLayout layout;
-    layout.encoding = encoding;
-    layout.big_endian = false;
-    layout.channels = static_cast<int>(format->channels);
-    layout.data_offset = *data_offset;
-    layout.frames = static_cast<std::int64_t>(frames);
-    AudioInfo info;
-    info.sample_rate = format->sample_rate;
-    info.channels = layout.channels;
-    info.container = is_rf64 ? "rf64" : "wav";
-    return std::make_unique<PcmDecoder>(std::move(source), layout, std::move(info));
+    const PcmLayout layout{encoding, false, static_cast<int>(format->channels), *data_offset,
+                           static_cast<std::int64_t>(frames)};
+    return std::make_unique<PcmDecoder>(std::move(source), layout, format->sample_rate, is_rf64 ? "rf64" : "wav");
 }
 
 }  // namespace samplemind::decode
