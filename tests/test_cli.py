@@ -11,23 +11,49 @@ from pathlib import Path
 from tests.conftest import tone
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "samplemind", *args], capture_output=True, text=True, timeout=120)
+def run(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Runs the CLI with its data folder under the test's temporary directory."""
+    command = [sys.executable, "-m", "samplemind", *args]
+    if data_dir is not None and args and args[0] in ("analyze", "demo"):
+        command += ["--data-dir", str(data_dir)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
 
-def test_demo_prints_descriptors() -> None:
-    result = run("demo")
-    assert result.returncode == 0, result.stderr
-    assert "centroid" in result.stdout and "dBFS" in result.stdout
+def test_demo_analyses_a_generated_pack(tmp_path: Path) -> None:
+    result = run("demo", str(tmp_path / "pack"), data_dir=tmp_path / "data")
+    assert result.returncode == 0, result.stderr  # the pack's broken file is expected
+    assert "kick-deep.wav" in result.stdout and "loop-120bpm.flac" in result.stdout
+    assert "broken.wav" in result.stderr and "analysed 15 of 16 files" in result.stderr
 
 
 def test_analyze_json_and_exit_codes(write_audio: Callable[..., Path], tmp_path: Path) -> None:
     good = write_audio("a.wav", tone(440, 0.5))
     missing = tmp_path / "missing.wav"
-    result = run("analyze", "--format", "json", str(good), str(missing))
+    result = run("analyze", "--format", "json", str(good), str(missing), data_dir=tmp_path / "data")
     assert result.returncode == 1  # one file failed
-    record = json.loads(result.stdout.strip())
-    assert record["path"] == str(good) and record["duration_s"] == 0.5
+    good_record, missing_record = json.loads(result.stdout)
+    assert good_record["path"] == str(good) and good_record["duration_s"] == 0.5
+    assert missing_record == {"path": str(missing), "error": {"code": "not_found", "message": missing_record["error"]["message"]}}
     assert str(missing) in result.stderr
-    assert run("analyze", "--format", "json", str(good)).returncode == 0
+    assert run("analyze", "--format", "json", str(good), data_dir=tmp_path / "data").returncode == 0
     assert run("analyze").returncode == 2  # usage error
+    assert run("analyze", "--workers", "-1", str(good)).returncode == 2
+
+
+def test_output_formats(write_audio: Callable[..., Path], tmp_path: Path) -> None:
+    files = [write_audio("a.wav", tone(440, 0.5)), write_audio("b.flac", tone(880, 0.5))]
+    args = ("analyze", *map(str, files), "--no-cache")
+    lines = run(*args, "--format", "jsonl").stdout.splitlines()
+    assert [json.loads(line)["path"] for line in lines] == [str(f) for f in files]
+    output = tmp_path / "out.csv"
+    assert run(*args, "--format", "csv", "--output", str(output)).returncode == 0
+    header, *rows = output.read_text().splitlines()
+    assert "centroid_hz_mean" in header.split(",") and len(rows) == 2
+    table = run(*args).stdout
+    assert table.splitlines()[0].split()[0] == "file" and str(files[1]) in table
+
+
+def test_help_has_examples() -> None:
+    for command in ("analyze", "demo"):
+        result = run(command, "--help")
+        assert result.returncode == 0 and "examples:" in result.stdout

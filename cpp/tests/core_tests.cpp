@@ -3,6 +3,8 @@
 #include <complex>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <unistd.h>
 #include <functional>
 #include <numbers>
 #include <stdexcept>
@@ -155,6 +157,36 @@ void test_sine_centroid() {
     CHECK(analysis.n_frames == 1 + 22050 / 512);
 }
 
+void write_file(const std::string& path, const std::vector<std::uint8_t>& bytes) {
+    std::FILE* file = std::fopen(path.c_str(), "wb");
+    std::fwrite(bytes.data(), 1, bytes.size(), file);
+    std::fclose(file);
+}
+
+void test_batch_order_errors_and_cancel() {
+    const auto dir = std::filesystem::temp_directory_path() / ("samplemind-batch-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::vector<std::int16_t> samples(8000 * 2);
+    for (std::size_t i = 0; i < samples.size(); ++i) samples[i] = static_cast<std::int16_t>(8000 * std::sin(0.05 * i));
+    const std::string good = (dir / "good.wav").string(), bad = (dir / "bad.wav").string();
+    write_file(good, tiny_wav(samples));
+    write_file(bad, {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'A', 'V', 'E'});
+    const std::vector<std::string> paths = {good, (dir / "missing.wav").string(), bad, good};
+    const auto results = samplemind::analyze_batch(paths, {}, {}, 2);
+    CHECK(results.size() == 4);
+    CHECK(results[0].ok && results[3].ok && results[0].index == 0 && results[3].path == good);
+    CHECK(!results[1].ok && results[1].code == samplemind::ErrorCode::not_found);
+    CHECK(!results[2].ok && results[2].code == samplemind::ErrorCode::corrupt_data);
+
+    samplemind::BatchScheduler scheduler(1);
+    auto job = scheduler.submit(std::vector<std::string>(500, good), {});
+    job->cancel();
+    job->wait();
+    const auto progress = job->progress();
+    CHECK(progress.finished && progress.cancelled && progress.done == 500 && progress.failed > 400);
+    std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 
 int main() {
@@ -165,6 +197,7 @@ int main() {
         {"decode from memory", test_decode_from_memory},
         {"streaming equals one shot", test_streaming_equals_one_shot},
         {"sine centroid", test_sine_centroid},
+        {"batch order, errors and cancel", test_batch_order_errors_and_cancel},
     };
     int passed = 0, failed = 0;
     for (const auto& [name, test] : tests) {

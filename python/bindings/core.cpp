@@ -7,6 +7,7 @@
 #include <pybind11/stl.h>
 #include <pybind11/typing.h>
 
+#include <chrono>
 #include <complex>
 
 #include "samplemind/samplemind.hpp"
@@ -101,6 +102,26 @@ JsonDict analysis_dict(const Analysis& a) {
     return JsonDict(std::move(d));
 }
 
+JsonDict progress_dict(const BatchProgress& p) {
+    py::dict d;
+    d["total"] = p.total;
+    d["done"] = p.done;
+    d["failed"] = p.failed;
+    d["bytes"] = p.bytes;
+    d["audio_seconds"] = p.audio_seconds;
+    d["current_file"] = p.current_file;
+    d["cancelled"] = p.cancelled;
+    d["finished"] = p.finished;
+    return JsonDict(std::move(d));
+}
+
+// (index, analysis dict or None, error code name, reason) for one file's outcome.
+using ResultTuple = py::typing::Tuple<py::int_, py::typing::Optional<JsonDict>, py::str, py::str>;
+ResultTuple file_result_tuple(const FileResult& r) {
+    if (r.ok) return ResultTuple(py::make_tuple(r.index, analysis_dict(r.analysis), "", ""));
+    return ResultTuple(py::make_tuple(r.index, py::none(), error_code_name(r.code), r.reason));
+}
+
 // Raises the Python exception class samplemind._exceptions maps the code to.
 void translate_error(const Error& error) {
     py::object make = py::module_::import("samplemind._exceptions").attr("_from_core");
@@ -171,6 +192,39 @@ PYBIND11_MODULE(_core, m) {
             return analysis_dict(analysis);
         },
         py::arg("samples").noconvert(), py::arg("sample_rate"), py::arg("config"));
+
+    py::class_<BatchJob, std::shared_ptr<BatchJob>>(m, "BatchJob")
+        .def("progress", [](const BatchJob& job) { return progress_dict(job.progress()); })
+        .def("cancel", &BatchJob::cancel)
+        .def(
+            "take_completed",
+            [](BatchJob& job, double timeout_s) {
+                std::vector<FileResult> results;
+                {
+                    py::gil_scoped_release release;
+                    results = job.take_completed(std::chrono::milliseconds(static_cast<long>(timeout_s * 1000)));
+                }
+                py::typing::List<ResultTuple> out;
+                for (const FileResult& result : results) out.append(file_result_tuple(result));
+                return out;
+            },
+            py::arg("timeout_s"))
+        .def("wait", &BatchJob::wait, py::call_guard<py::gil_scoped_release>());
+
+    // Workers never touch Python objects, so the scheduler may be destroyed (joining
+    // them) with the GIL held. A job keeps its scheduler alive (keep_alive<0, 1>).
+    py::class_<BatchScheduler>(m, "BatchScheduler")
+        .def(py::init<int>(), py::arg("workers") = 0)
+        .def_property_readonly("workers", &BatchScheduler::workers)
+        .def(
+            "submit",
+            [](BatchScheduler& scheduler, std::vector<std::string> paths, const AnalysisConfig& config,
+               const std::string& sndfile_path) {
+                DecodeOptions options;
+                options.sndfile_path = sndfile_path;
+                return scheduler.submit(std::move(paths), config, options);
+            },
+            py::arg("paths"), py::arg("config"), py::arg("sndfile_path"), py::keep_alive<0, 1>());
 
     m.def(
         "decode_file",

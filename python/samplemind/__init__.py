@@ -7,7 +7,11 @@
 
 from samplemind._analysis import Analysis, Stats
 from samplemind._api import analyze
+from samplemind._batch import BatchProgress, analyze_batch
+from samplemind._cache import ResultCache
 from samplemind._config import AnalysisConfig
+from samplemind._data_dir import default_data_dir
+from samplemind._files import find_audio_files
 from samplemind._core import __version__
 from samplemind._exceptions import (
     AnalysisCancelled,
@@ -28,10 +32,15 @@ __all__ = [
     "AudioNotFoundError",
     "AudioReadError",
     "AudioTooLargeError",
+    "BatchProgress",
     "CorruptAudioError",
+    "ResultCache",
     "SampleMindError",
     "Stats",
     "UnsupportedFormatError",
     "__version__",
     "analyze",
+    "analyze_batch",
+    "default_data_dir",
+    "find_audio_files",
 ]

@@ -2,10 +2,11 @@
 SampleMind's C++ core. Use the samplemind package, not this module.
 """
 from __future__ import annotations
+import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AnalysisConfig', 'analyze_buffer', 'analyze_file', 'decode_file', 'mel_filterbank', 'resample', 'rfft']
+__all__: list[str] = ['AnalysisConfig', 'BatchJob', 'BatchScheduler', 'analyze_buffer', 'analyze_file', 'decode_file', 'mel_filterbank', 'resample', 'rfft']
 class AnalysisConfig:
     keep_frames: bool
     def __init__(self) -> None:
@@ -97,6 +98,23 @@ class AnalysisConfig:
         ...
     @top_db.setter
     def top_db(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class BatchJob:
+    def cancel(self) -> None:
+        ...
+    def progress(self) -> dict[str, typing.Any]:
+        ...
+    def take_completed(self, timeout_s: typing.SupportsFloat | typing.SupportsIndex) -> list[tuple[int, dict[str, typing.Any] | None, str, str]]:
+        ...
+    def wait(self) -> None:
+        ...
+class BatchScheduler:
+    def __init__(self, workers: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
+        ...
+    def submit(self, paths: collections.abc.Sequence[str], config: AnalysisConfig, sndfile_path: str) -> BatchJob:
+        ...
+    @property
+    def workers(self) -> int:
         ...
 def analyze_buffer(samples: numpy.typing.NDArray[numpy.float32], sample_rate: typing.SupportsFloat | typing.SupportsIndex, config: AnalysisConfig) -> dict[str, typing.Any]:
     ...

@@ -2,6 +2,7 @@
 // through libsndfile loaded at run time.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -25,6 +26,9 @@ struct DecodeOptions {
     /// and STFT frames run beside resampling. Results are identical either way. Turn
     /// off where every core is busy already (a batch with one worker per core).
     bool parallel_stages = true;
+    /// When set and true, analyze_file() stops at its next block of audio with
+    /// ErrorCode::cancelled. Owned by the caller; read with relaxed ordering.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 /// Inputs shorter than this (seconds) are analysed on one thread whatever

@@ -4,6 +4,7 @@
 #include "samplemind/analysis.hpp"
 #include "samplemind/analyzer.hpp"
 #include "samplemind/audio_info.hpp"
+#include "samplemind/batch.hpp"
 #include "samplemind/config.hpp"
 #include "samplemind/decoder.hpp"
 #include "samplemind/error.hpp"

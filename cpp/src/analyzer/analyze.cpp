@@ -31,6 +31,9 @@ Analysis analyze_file(const std::string& path, const AnalysisConfig& config, con
     std::vector<float> block(kReadFrames * static_cast<std::size_t>(header.channels));
     std::int64_t frames = 0;
     while (const std::size_t got = decoder->read(block)) {
+        if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
+            throw Error(ErrorCode::cancelled, path, "cancelled");
+        }
         frames += static_cast<std::int64_t>(got);
         if (frames > max_frames) {
             throw Error(ErrorCode::too_large, path,

@@ -1,0 +1,208 @@
+"""The result cache: analyses stored in SQLite, keyed by file content.
+
+An analysis is stored under (content hash, config key): the file's BLAKE2b-128
+content hash and a hash of the analysis configuration plus the engine version.
+A (path, size, mtime) record lets an unchanged file be recognised without reading
+it; a renamed or copied file is recognised by its hash. Error records are cached
+too (a corrupt file stays corrupt until it changes), except cancellations. WAL mode
+and short transactions let several processes share one data folder; each batch of
+results is committed as it arrives, so an interrupted run loses nothing it finished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from samplemind._analysis import Analysis
+from samplemind._config import AnalysisConfig
+from samplemind._core import __version__ as ENGINE_VERSION
+from samplemind._data_dir import resolve_data_dir
+from samplemind._exceptions import AnalysisCancelled, AnalysisError, _from_core
+
+__all__ = ["FileKey", "ResultCache"]
+
+SCHEMA_VERSION = 1
+_HASH_CHUNK = 1 << 20
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS analyses (
+    content_hash TEXT NOT NULL,
+    config_key TEXT NOT NULL,
+    ok INTEGER NOT NULL,
+    result TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    PRIMARY KEY (content_hash, config_key)
+);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    checked_at REAL NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class FileKey:
+    """What identifies a file's content: its stat record and content hash."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    content_hash: str
+
+
+def config_key(config: AnalysisConfig) -> str:
+    """Changes whenever results could: any result-affecting field or the engine version."""
+    text = f"{config.fingerprint()};engine={ENGINE_VERSION};schema={SCHEMA_VERSION}"
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def content_hash(path: str) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as file:
+        while chunk := file.read(_HASH_CHUNK):
+            digest.update(chunk)  # releases the GIL for large chunks
+    return digest.hexdigest()
+
+
+class ResultCache:
+    """A cache of analyses in ``<data_dir>/samplemind.sqlite3``.
+
+    ``data_dir`` defaults to the user's cache folder (see ``default_data_dir``).
+    Use one instance per thread; separate processes may share a folder.
+    """
+
+    def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
+        self.data_dir = resolve_data_dir(data_dir)
+        self.path = self.data_dir / "samplemind.sqlite3"
+        self._db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        with self._transaction():
+            for statement in filter(None, (s.strip() for s in _SCHEMA.split(";"))):
+                self._db.execute(statement)
+            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> ResultCache:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def identify(self, paths: Sequence[str], *, workers: int = 4) -> list[FileKey | None]:
+        """FileKeys for `paths`: from the stat record when size and mtime match, else by
+        hashing the content (in parallel). None for a file that cannot be read."""
+        keys: list[FileKey | None] = [None] * len(paths)
+        to_hash: list[tuple[int, os.stat_result]] = []
+        for index, path in enumerate(paths):
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            row = self._db.execute(
+                "SELECT content_hash FROM files WHERE path = ? AND size = ? AND mtime_ns = ?",
+                (path, stat.st_size, stat.st_mtime_ns),
+            ).fetchone()
+            if row is not None:
+                keys[index] = FileKey(path, stat.st_size, stat.st_mtime_ns, row[0])
+            else:
+                to_hash.append((index, stat))
+        if to_hash:
+            with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+                hashes = list(pool.map(lambda item: _try_hash(paths[item[0]]), to_hash))
+            for (index, stat), digest in zip(to_hash, hashes):
+                if digest is not None:
+                    keys[index] = FileKey(paths[index], stat.st_size, stat.st_mtime_ns, digest)
+            self._remember_files([key for key in keys if key is not None])
+        return keys
+
+    def lookup(self, keys: Sequence[FileKey | None], config: AnalysisConfig) -> dict[int, Analysis | AnalysisError]:
+        """Cached results by position in `keys`, each reported under its current path."""
+        found: dict[int, Analysis | AnalysisError] = {}
+        cfg = config_key(config)
+        for index, key in enumerate(keys):
+            if key is None:
+                continue
+            row = self._db.execute(
+                "SELECT ok, result FROM analyses WHERE content_hash = ? AND config_key = ?", (key.content_hash, cfg)
+            ).fetchone()
+            if row is not None:
+                found[index] = _decode(row[0], row[1], key.path)
+        return found
+
+    def store(self, entries: Sequence[tuple[FileKey, Analysis | AnalysisError]], config: AnalysisConfig) -> None:
+        """Stores results (one transaction). Cancellations are not results and are skipped."""
+        cfg = config_key(config)
+        rows = [
+            (key.content_hash, cfg, *_encode(result), time.time())
+            for key, result in entries
+            if not isinstance(result, AnalysisCancelled)
+        ]
+        if rows:
+            with self._transaction():
+                self._db.executemany("INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?)", rows)
+
+    def stats(self) -> dict[str, int]:
+        """Row counts: analyses and known files."""
+        analyses = self._db.execute("SELECT COUNT(*) FROM analyses").fetchone()[0]
+        files = self._db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+        return {"analyses": int(analyses), "files": int(files)}
+
+    def _remember_files(self, keys: Sequence[FileKey]) -> None:
+        now = time.time()
+        with self._transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                [(k.path, k.size, k.mtime_ns, k.content_hash, now) for k in keys],
+            )
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on an exception."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _try_hash(path: str) -> str | None:
+    try:
+        return content_hash(path)
+    except OSError:
+        return None  # unreadable now: the analysis will report why
+
+
+def _encode(result: Analysis | AnalysisError) -> tuple[int, str]:
+    if isinstance(result, Analysis):
+        return 1, json.dumps(result.to_dict())
+    return 0, json.dumps({"code": result.code, "reason": result.reason})
+
+
+def _decode(ok: int, text: str, path: str) -> Analysis | AnalysisError:
+    data: dict[str, Any] = json.loads(text)
+    if ok:
+        data["path"] = path
+        return Analysis.from_dict(data)
+    return _from_core(data["code"], path, data["reason"])

@@ -1,0 +1,81 @@
+"""Writing batch results as a table, JSON, JSON lines or CSV."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from samplemind._analysis import Analysis
+from samplemind._exceptions import AnalysisError
+
+__all__ = ["FORMATS", "record", "write_results"]
+
+FORMATS = ("table", "json", "jsonl", "csv")
+# CSV keeps one column per scalar; these long vectors would add hundreds of columns.
+_CSV_SKIPPED = frozenset({"mel_mean_db"})
+
+
+def record(result: Analysis | AnalysisError) -> dict[str, Any]:
+    """The JSON record of one file: Analysis.to_dict(), or path and error."""
+    return result.to_dict()
+
+
+def write_results(results: Sequence[Analysis | AnalysisError], output_format: str, stream: TextIO) -> None:
+    if output_format == "json":
+        json.dump([record(r) for r in results], stream, indent=2)
+        stream.write("\n")
+    elif output_format == "jsonl":
+        for result in results:
+            stream.write(json.dumps(record(result)) + "\n")
+    elif output_format == "csv":
+        _write_csv(results, stream)
+    else:
+        _write_table(results, stream)
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """{"centroid_hz": {"mean": 1}} -> {"centroid_hz_mean": 1}; lists get _0, _1, ..."""
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if key in _CSV_SKIPPED:
+            continue
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "_"))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    flat.update(_flatten(item, f"{name}_{index}_"))
+                else:
+                    flat[f"{name}_{index}"] = item
+        else:
+            flat[name] = value
+    return flat
+
+
+def _write_csv(results: Sequence[Analysis | AnalysisError], stream: TextIO) -> None:
+    rows = [_flatten(record(r)) for r in results]
+    columns: list[str] = []
+    for row in rows:  # union of columns in first-seen order: successes and errors differ
+        columns.extend(key for key in row if key not in columns)
+    writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def _write_table(results: Sequence[Analysis | AnalysisError], stream: TextIO) -> None:
+    header = ("file", "duration", "peak dBFS", "rms dBFS", "centroid Hz", "flatness", "status")
+    rows = []
+    for result in results:
+        if isinstance(result, Analysis):
+            rows.append((
+                str(result.path), f"{result.duration_s:.3f}", f"{result.peak_dbfs:.1f}", f"{result.rms_dbfs:.1f}",
+                f"{result.centroid_hz.mean:.0f}", f"{result.flatness.mean:.3f}", "ok",
+            ))
+        else:
+            rows.append((result.path, "", "", "", "", "", f"{result.code}: {result.reason}"))
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        stream.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n")
