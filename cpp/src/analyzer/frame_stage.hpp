@@ -28,6 +28,8 @@ public:
     void feed(const float* samples, std::size_t count);
     /// Ends the signal: `real_length` samples were fed in all. Computes the last frames.
     void finish(std::int64_t real_length);
+    /// Allocates now what later frames would (the mel block), so feed() never does.
+    void reserve() { mel_.reserve(); }
     /// Writes the frame statistics (and tracks) into `analysis`.
     void fill(Analysis& analysis);
 

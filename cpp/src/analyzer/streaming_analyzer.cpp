@@ -140,6 +140,8 @@ struct StreamingAnalyzer::Impl {
     std::vector<float> chunk, mono, resampled;
     analyzer::FrameStage frames;
     std::int64_t resampled_total = 0;
+    // Lock-free on every platform we build for: push() stays real-time safe.
+    static_assert(std::atomic<std::int64_t>::is_always_lock_free && std::atomic<float>::is_always_lock_free);
     std::atomic<std::int64_t> stft_frames{0};
     std::atomic<float> last_centroid{0.0f}, last_rms{0.0f};
     std::unique_ptr<analyzer::BlockPipe> pipe;  // set when frames run on `worker`
@@ -167,6 +169,13 @@ void StreamingAnalyzer::push(std::span<const float> interleaved) {
                                     "-channel frames");
     }
     impl_->push(interleaved);
+}
+
+void StreamingAnalyzer::prepare(std::size_t max_block_frames) {
+    if (max_block_frames == 0) throw std::invalid_argument("max_block_frames must be > 0, got 0");
+    if (impl_->pipe) throw std::logic_error("prepare(): a frame_thread analyser hands blocks over with a lock");
+    if (impl_->config.keep_frames) throw std::logic_error("prepare(): keep_frames grows the per-frame tracks");
+    impl_->frames.reserve();
 }
 
 RunningDescriptors StreamingAnalyzer::running() const {

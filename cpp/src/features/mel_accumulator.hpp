@@ -26,6 +26,8 @@ public:
     /// per-frame mel dB and MFCC rows go, or nullptr.
     MelAccumulator(int n_mels, int n_mfcc, double top_db, const dsp::OrthoDct& dct, FrameTracks* tracks);
 
+    /// Allocates the whole block now (kBlockFrames x n_mels floats), so add() never does.
+    void reserve() { block_.reserve(kBlockFrames * static_cast<std::size_t>(n_mels_)); }
     /// Copies one frame of n_mels mel powers.
     void add(const float* mel_power);
     /// Converts what is buffered; call once at the end.
