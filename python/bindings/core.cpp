@@ -99,6 +99,38 @@ JsonDict analysis_dict(const Analysis& a) {
     d["mfcc_mean"] = to_array(a.mfcc_mean);
     d["mfcc_std"] = to_array(a.mfcc_std);
     d["frames"] = a.frames ? py::object(frames_dict(*a.frames, static_cast<std::size_t>(a.n_frames))) : py::none();
+    d["loudness_lufs"] = a.loudness.integrated_lufs;
+    d["true_peak_dbtp"] = a.loudness.true_peak_dbtp;
+    d["loudness_range_lu"] = a.loudness.loudness_range_lu ? py::object(py::float_(*a.loudness.loudness_range_lu)) : py::none();
+    const EnvelopeStats& e = a.envelope;
+    d["attack_time_s"] = e.attack_time_s;
+    d["log_attack_time"] = e.log_attack_time;
+    d["decay_time_s"] = e.decay_time_s;
+    d["temporal_centroid_s"] = e.temporal_centroid_s;
+    d["effective_duration_s"] = e.effective_duration_s;
+    d["onset_times_s"] = e.onset_times_s;
+    d["is_loop"] = e.is_loop;
+    d["loop_confidence"] = e.loop_confidence;
+    const PitchStats& p = a.pitch;
+    d["pitch_hz"] = p.pitched ? py::object(py::float_(p.f0_hz)) : py::none();
+    d["pitch_note"] = p.pitched ? py::object(py::str(p.note)) : py::none();
+    d["pitch_cents"] = p.cents;
+    d["pitch_confidence"] = p.confidence;
+    const TonalityStats& t = a.tonality;
+    d["chroma_mean"] = to_array(t.chroma_mean);
+    d["tuning_cents"] = t.tuning_cents;
+    d["key"] = t.key;
+    d["key_strength"] = t.key_strength;
+    d["runner_up_key"] = t.runner_up_key;
+    d["runner_up_key_strength"] = t.runner_up_strength;
+    const RhythmStats& r = a.rhythm;
+    d["tempo_bpm"] = r.tempo_bpm > 0 ? py::object(py::float_(r.tempo_bpm)) : py::none();
+    d["tempo_confidence"] = r.tempo_confidence;
+    d["runner_up_tempo_bpm"] = r.runner_up_bpm > 0 ? py::object(py::float_(r.runner_up_bpm)) : py::none();
+    d["beats_in_length"] = r.beats_in_length;
+    d["loop_fits_tempo"] = r.loop_fits_tempo;
+    d["beat_times_s"] = r.beat_times_s;
+    d["embedding"] = to_array(a.embedding);
     return JsonDict(std::move(d));
 }
 
@@ -134,6 +166,14 @@ void translate_error(const Error& error) {
 PYBIND11_MODULE(_core, m) {
     m.doc() = "SampleMind's C++ core. Use the samplemind package, not this module.";
     m.attr("__version__") = samplemind::version;
+    m.attr("EMBEDDING_VERSION") = kEmbeddingVersion;
+    m.def("embedding_aspects", [] {
+        py::typing::Dict<py::str, py::typing::Tuple<py::int_, py::int_, py::float_>> aspects;  // name -> (offset, size, weight)
+        for (const EmbeddingAspect& aspect : embedding_aspects()) {
+            aspects[py::str(aspect.name)] = py::make_tuple(aspect.offset, aspect.size, aspect.weight);
+        }
+        return aspects;
+    });
 
     py::register_exception_translator([](std::exception_ptr pointer) {
         try {

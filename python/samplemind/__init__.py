@@ -13,6 +13,7 @@ from samplemind._config import AnalysisConfig
 from samplemind._data_dir import default_data_dir
 from samplemind._files import find_audio_files
 from samplemind._core import __version__
+from samplemind._embedding import EMBEDDING_ASPECTS, EMBEDDING_VERSION
 from samplemind._exceptions import (
     AnalysisCancelled,
     AnalysisError,
@@ -34,6 +35,8 @@ __all__ = [
     "AudioTooLargeError",
     "BatchProgress",
     "CorruptAudioError",
+    "EMBEDDING_ASPECTS",
+    "EMBEDDING_VERSION",
     "ResultCache",
     "SampleMindError",
     "Stats",

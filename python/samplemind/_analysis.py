@@ -24,7 +24,16 @@ _LEVEL = (
     "non_finite_samples",
 )
 _INFO = ("sample_rate", "channels", "frames", "duration_s", "container", "sample_format", "bit_depth", "decoder")
-_VECTORS = ("mel_mean_db", "mfcc_mean", "mfcc_std")
+_VECTORS = ("mel_mean_db", "mfcc_mean", "mfcc_std", "chroma_mean", "embedding")
+_MUSICAL = (
+    "loudness_lufs", "true_peak_dbtp", "loudness_range_lu",
+    "attack_time_s", "log_attack_time", "decay_time_s", "temporal_centroid_s", "effective_duration_s",
+    "is_loop", "loop_confidence",
+    "pitch_hz", "pitch_note", "pitch_cents", "pitch_confidence",
+    "tuning_cents", "key", "key_strength", "runner_up_key", "runner_up_key_strength",
+    "tempo_bpm", "tempo_confidence", "runner_up_tempo_bpm", "beats_in_length", "loop_fits_tempo",
+)
+_TIMES = ("onset_times_s", "beat_times_s")
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,46 @@ class Analysis:
     mel_mean_db: FloatArray
     mfcc_mean: FloatArray
     mfcc_std: FloatArray
+
+    loudness_lufs: float
+    """Integrated loudness, ITU-R BS.1770-4 (LUFS); a file under 400 ms is one block."""
+    true_peak_dbtp: float
+    """4x oversampled peak, dBTP."""
+    loudness_range_lu: float | None
+    """EBU Tech 3342 loudness range, LU; None under 3 s."""
+    attack_time_s: float
+    log_attack_time: float
+    decay_time_s: float
+    temporal_centroid_s: float
+    effective_duration_s: float
+    onset_times_s: tuple[float, ...]
+    is_loop: bool
+    """A loop (cut to whole beats) rather than a one-shot."""
+    loop_confidence: float
+    pitch_hz: float | None
+    """Median YIN f0; None for unpitched sounds (noise, most drums)."""
+    pitch_note: str | None
+    """Nearest note, A4 = 440 Hz: "C#3"; None when unpitched."""
+    pitch_cents: float
+    pitch_confidence: float
+    chroma_mean: FloatArray
+    """12 pitch classes, C first (librosa chroma_stft, tuning 0)."""
+    tuning_cents: float
+    key: str
+    """"A minor", "F# major"."""
+    key_strength: float
+    runner_up_key: str
+    runner_up_key_strength: float
+    tempo_bpm: float | None
+    """None when there is no pulse to measure."""
+    tempo_confidence: float
+    runner_up_tempo_bpm: float | None
+    """The better of half and double tempo."""
+    beats_in_length: float
+    loop_fits_tempo: bool
+    beat_times_s: tuple[float, ...]
+    embedding: FloatArray
+    """The similarity embedding: float32, L2-normalised (see EMBEDDING_ASPECTS)."""
     tracks: dict[str, FloatArray] | None = None
     """Per-frame tracks when AnalysisConfig(keep_frames=True) was used."""
 
@@ -104,6 +153,8 @@ class Analysis:
         fields.update({name: Stats(**spectral[name]) for name in _SPECTRAL})
         fields["contrast_db"] = tuple(Stats(**band) for band in spectral["contrast_db"])
         fields.update({name: raw[name] for name in _VECTORS})
+        fields.update({name: raw[name] for name in _MUSICAL})
+        fields.update({name: tuple(raw[name]) for name in _TIMES})
         return cls(
             path=raw["path"] or None,
             analysis_sample_rate=raw["analysis_sample_rate"],
@@ -122,7 +173,16 @@ class Analysis:
         out["contrast_db"] = [band.to_dict() for band in self.contrast_db]
         for name in _VECTORS:
             out[name] = [float(v) for v in getattr(self, name)]
+        for name in _MUSICAL:
+            out[name] = getattr(self, name)
+        for name in _TIMES:
+            out[name] = list(getattr(self, name))
+        out["onset_count"] = len(self.onset_times_s)
         return out
+
+    @property
+    def onset_count(self) -> int:
+        return len(self.onset_times_s)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Analysis:
@@ -133,4 +193,7 @@ class Analysis:
         fields["contrast_db"] = tuple(Stats(**band) for band in fields["contrast_db"])
         for name in _VECTORS:
             fields[name] = np.asarray(fields[name], dtype=np.float32)
+        for name in _TIMES:
+            fields[name] = tuple(fields[name])
+        fields.pop("onset_count", None)
         return cls(**fields)

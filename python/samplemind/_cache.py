@@ -30,7 +30,7 @@ from samplemind._exceptions import AnalysisCancelled, AnalysisError, _from_core
 
 __all__ = ["FileKey", "ResultCache"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: musical descriptors and the embedding
 _HASH_CHUNK = 1 << 20
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

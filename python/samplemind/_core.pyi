@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AnalysisConfig', 'BatchJob', 'BatchScheduler', 'analyze_buffer', 'analyze_file', 'decode_file', 'mel_filterbank', 'resample', 'rfft']
+__all__: list[str] = ['AnalysisConfig', 'BatchJob', 'BatchScheduler', 'EMBEDDING_VERSION', 'analyze_buffer', 'analyze_file', 'decode_file', 'embedding_aspects', 'mel_filterbank', 'resample', 'rfft']
 class AnalysisConfig:
     keep_frames: bool
     def __init__(self) -> None:
@@ -122,10 +122,13 @@ def analyze_file(path: str, config: AnalysisConfig, sndfile_path: str) -> dict[s
     ...
 def decode_file(path: str, sndfile_path: str) -> tuple[numpy.typing.NDArray[numpy.float32], dict[str, typing.Any]]:
     ...
+def embedding_aspects() -> dict[str, tuple[int, int, float]]:
+    ...
 def mel_filterbank(sample_rate: typing.SupportsFloat | typing.SupportsIndex, n_fft: typing.SupportsInt | typing.SupportsIndex, n_mels: typing.SupportsInt | typing.SupportsIndex, fmin: typing.SupportsFloat | typing.SupportsIndex, fmax: typing.SupportsFloat | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float32]:
     ...
 def resample(input: numpy.typing.NDArray[numpy.float32], in_rate: typing.SupportsFloat | typing.SupportsIndex, out_rate: typing.SupportsFloat | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float32]:
     ...
 def rfft(input: numpy.typing.NDArray[numpy.float32]) -> numpy.typing.NDArray[numpy.complex64]:
     ...
+EMBEDDING_VERSION: int = 1
 __version__: str = '0.1.0'

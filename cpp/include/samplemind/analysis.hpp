@@ -10,6 +10,11 @@
 
 namespace samplemind {
 
+/// The dB value reported for silence (and the floor of every dB level).
+inline constexpr double kSilenceDb = -160.0;
+/// Magnitude at or above which a sample counts as clipped (one 16-bit step below full scale).
+inline constexpr double kClipLevel = 32767.0 / 32768.0;
+
 /// Statistics of one per-frame descriptor over all frames. Population standard
 /// deviation (ddof = 0). All zero when there are no frames.
 struct SummaryStats {
@@ -54,6 +59,62 @@ struct SpectralStats {
     std::vector<SummaryStats> contrast_db;
 };
 
+/// Loudness after ITU-R BS.1770-4 / EBU R128.
+struct LoudnessStats {
+    /// Gated integrated loudness, LUFS. Audio shorter than one 400 ms gating block is
+    /// measured as a single block over all its samples. kSilenceDb when everything is
+    /// below the -70 LUFS gate.
+    double integrated_lufs = kSilenceDb;
+    /// Peak of the 4x oversampled signal, dBTP (BS.1770-4 Annex 2).
+    double true_peak_dbtp = kSilenceDb;
+    /// EBU Tech 3342 loudness range, LU; empty for audio shorter than 3 s.
+    std::optional<double> loudness_range_lu;
+};
+
+/// How the sound starts, dies and repeats.
+struct EnvelopeStats {
+    double attack_time_s = 0.0;       ///< 20 % to 90 % of the peak amplitude envelope (1.45 ms resolution)
+    double log_attack_time = 0.0;     ///< log10(attack_time_s)
+    double decay_time_s = 0.0;        ///< from the RMS peak until it first falls 20 dB below it
+    double temporal_centroid_s = 0.0;  ///< RMS-weighted mean time
+    double effective_duration_s = 0.0;  ///< time the RMS spends above 40 % of its maximum
+    std::vector<double> onset_times_s;  ///< librosa onset_detect-style peak picking of the onset envelope
+    bool is_loop = false;             ///< loop (cut to a length of whole beats) rather than one-shot
+    double loop_confidence = 0.0;     ///< confidence in is_loop, [0.5, 1]
+};
+
+/// The sound's fundamental frequency, when it has one.
+struct PitchStats {
+    bool pitched = false;   ///< false for noise and most drums: the rest is then zero/empty
+    double f0_hz = 0.0;     ///< median YIN f0 of the confidently voiced loud frames
+    std::string note;       ///< nearest equal-tempered note, A4 = 440 Hz: "C#3"
+    double cents = 0.0;     ///< deviation of f0_hz from `note`, [-50, 50)
+    double confidence = 0.0;  ///< median voicing confidence x voiced share, [0, 1]
+};
+
+/// Pitch classes and key.
+struct TonalityStats {
+    /// Mean chroma (librosa chroma_stft with tuning 0, each frame max-normalised), C first.
+    std::vector<float> chroma_mean;
+    /// Tuning against A4 = 440 Hz, cents in [-50, 50): the voicing-weighted circular mean
+    /// of the YIN frames' deviations from the nearest note; 0 when nothing is voiced.
+    double tuning_cents = 0.0;
+    std::string key;            ///< "A minor", "F# major"
+    double key_strength = 0.0;  ///< correlation with the key's profile, [-1, 1]
+    std::string runner_up_key;
+    double runner_up_strength = 0.0;
+};
+
+/// Tempo and beats.
+struct RhythmStats {
+    double tempo_bpm = 0.0;         ///< 0 when there is no pulse to measure
+    double tempo_confidence = 0.0;  ///< [0, 1]
+    double runner_up_bpm = 0.0;     ///< the better of half and double tempo
+    double beats_in_length = 0.0;   ///< duration x tempo / 60
+    bool loop_fits_tempo = false;   ///< the length is a whole number of beats (within 5 % of one)
+    std::vector<double> beat_times_s;  ///< for material at least two beats long
+};
+
 /// Per-frame tracks, kept only when AnalysisConfig::keep_frames is set. Matrices are
 /// row-major with one row per frame.
 struct FrameTracks {
@@ -82,11 +143,15 @@ struct Analysis {
     std::vector<float> mfcc_std;
     /// Present when AnalysisConfig::keep_frames was set.
     std::optional<FrameTracks> frames;
+
+    LoudnessStats loudness;
+    EnvelopeStats envelope;
+    PitchStats pitch;
+    TonalityStats tonality;
+    RhythmStats rhythm;
+    /// The similarity embedding (see samplemind/embedding.hpp): L2-normalised.
+    std::vector<float> embedding;
 };
 
-/// The dB value reported for silence (and the floor of every dB level).
-inline constexpr double kSilenceDb = -160.0;
-/// Magnitude at or above which a sample counts as clipped (one 16-bit step below full scale).
-inline constexpr double kClipLevel = 32767.0 / 32768.0;
 
 }  // namespace samplemind

@@ -40,12 +40,14 @@ public:
     StreamingAnalyzer(StreamingAnalyzer&&) noexcept;
     StreamingAnalyzer& operator=(StreamingAnalyzer&&) noexcept;
 
-    /// Allocates everything push() can need, so that afterwards push() performs no
-    /// allocation, takes no lock and does no I/O: it may run on an audio thread.
+    /// Allocates everything push() can need for up to max_seconds of audio, so that
+    /// afterwards push() performs no allocation, takes no lock and does no I/O: it may
+    /// run on an audio thread. (The small per-frame tracks behind tempo, pitch and
+    /// envelope grow with the stream; past max_seconds they grow geometrically again.)
     /// max_block_frames (> 0) is the largest block the host will push; any size works,
     /// large blocks are processed in internal steps. Throws std::logic_error with
     /// frame_thread or AnalysisConfig::keep_frames, which lock or grow by design.
-    void prepare(std::size_t max_block_frames);
+    void prepare(std::size_t max_block_frames, double max_seconds = 600.0);
     /// Adds interleaved samples (size must be a multiple of channels). NaN and
     /// infinite samples are counted and replaced by 0. Throws std::logic_error after
     /// finish(), std::invalid_argument for a ragged block.

@@ -7,6 +7,7 @@
 #include "samplemind/batch.hpp"
 #include "samplemind/config.hpp"
 #include "samplemind/decoder.hpp"
+#include "samplemind/embedding.hpp"
 #include "samplemind/error.hpp"
 #include "samplemind/kernels.hpp"
 #include "samplemind/version.hpp"

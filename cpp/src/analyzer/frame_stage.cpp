@@ -1,9 +1,18 @@
 #include "analyzer/frame_stage.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
+#include <numbers>
+
+#include "features/rhythm.hpp"
+#include "features/tonality.hpp"
 
 namespace samplemind::analyzer {
+namespace {
+constexpr std::size_t kFineStep = 32;   // samples per fine-envelope value (1.45 ms at 22,050 Hz)
+constexpr double kFineSeconds = 20.0;   // the attack is at the start: keep only this much
+}  // namespace
 
 FrameStage::FrameStage(const AnalysisConfig& config, std::size_t max_block)
     : config_(config),
@@ -14,10 +23,19 @@ FrameStage::FrameStage(const AnalysisConfig& config, std::size_t max_block)
       contrast_stats_(static_cast<std::size_t>(kernels_->contrast_bands())),
       contrast_(static_cast<std::size_t>(kernels_->contrast_bands())),
       mel_power_(static_cast<std::size_t>(kernels_->n_mels())),
-      real_length_(std::numeric_limits<std::int64_t>::max() / 4) {
+      real_length_(std::numeric_limits<std::int64_t>::max() / 4),
+      pitch_(config.n_fft, config.sample_rate) {
+    mel_.set_low_bands(kernels_->low_mel_bands());
     const auto n_fft = static_cast<std::size_t>(config.n_fft);
     buffer_.reserve(n_fft + std::max(max_block, n_fft));
     buffer_.assign(n_fft / 2, 0.0f);  // centring: n_fft/2 zeros before the signal
+}
+
+void FrameStage::reserve(double seconds) {
+    const auto frames = static_cast<std::size_t>(seconds * config_.sample_rate / config_.hop_length) + 2;
+    mel_.reserve(frames);
+    for (auto* track : {&f0_, &voicing_, &rms_track_}) track->reserve(frames);
+    fine_envelope_.reserve(static_cast<std::size_t>(kFineSeconds * config_.sample_rate) / kFineStep + 2);
 }
 
 std::int64_t FrameStage::samples_fed() const noexcept {
@@ -25,6 +43,7 @@ std::int64_t FrameStage::samples_fed() const noexcept {
 }
 
 void FrameStage::feed(const float* samples, std::size_t count) {
+    track_fine_envelope(samples, count);
     const auto n_fft = static_cast<std::size_t>(config_.n_fft);
     const auto hop = static_cast<std::size_t>(config_.hop_length);
     const std::size_t room = buffer_.capacity() - n_fft;  // never reallocates
@@ -43,7 +62,21 @@ void FrameStage::feed(const float* samples, std::size_t count) {
     }
 }
 
+void FrameStage::track_fine_envelope(const float* samples, std::size_t count) {
+    const auto limit = static_cast<std::int64_t>(kFineSeconds * config_.sample_rate);
+    for (std::size_t i = 0; i < count && fed_real_ < limit && fed_real_ < real_length_; ++i, ++fed_real_) {
+        fine_peak_ = std::max(fine_peak_, std::abs(samples[i]));
+        if (++fine_count_ == kFineStep) {
+            fine_envelope_.push_back(fine_peak_);
+            fine_peak_ = 0.0f;
+            fine_count_ = 0;
+        }
+    }
+}
+
 void FrameStage::finish(std::int64_t real_length) {
+    if (fine_count_ > 0) fine_envelope_.push_back(fine_peak_);
+    fine_count_ = 0;
     real_length_ = real_length;  // from now on ZCR knows where the edge padding starts
     const std::vector<float> padding(static_cast<std::size_t>(config_.n_fft / 2), 0.0f);
     feed(padding.data(), padding.size());
@@ -64,6 +97,13 @@ void FrameStage::compute_frame(const float* frame, std::int64_t frame_start) {
     rms_.add(d.rms);
     for (std::size_t b = 0; b < contrast_.size(); ++b) contrast_stats_[b].add(contrast_[b]);
     mel_.add(mel_power_.data());
+    double f0 = 0.0, voicing = 0.0;
+    pitch_.track(frame, f0, voicing);
+    f0_.push_back(static_cast<float>(f0));
+    voicing_.push_back(static_cast<float>(voicing));
+    rms_track_.push_back(d.rms);
+    kernels_->chroma(scratch_.power.data(), chroma_frame_.data());
+    for (int c = 0; c < 12; ++c) chroma_sum_[c] += chroma_frame_[c];
     last_ = d;
     ++stft_frames_;
     if (tracks_) {
@@ -93,6 +133,57 @@ void FrameStage::fill(Analysis& analysis) {
     analysis.mfcc_mean = mel_.mfcc_mean();
     analysis.mfcc_std = mel_.mfcc_std();
     if (tracks_) analysis.frames = std::move(*tracks_);
+    fill_musical(analysis);
+}
+
+void FrameStage::fill_musical(Analysis& analysis) const {
+    const double frame_rate = config_.sample_rate / config_.hop_length;
+    const double duration = static_cast<double>(real_length_) / config_.sample_rate;
+
+    const features::PitchSummary pitch = features::summarise_pitch(f0_, voicing_, rms_track_);
+    analysis.pitch = {pitch.pitched, pitch.f0_hz, pitch.note, pitch.cents, pitch.confidence};
+
+    // Tuning: circular mean of the voiced frames' deviations from the nearest note.
+    double sin_sum = 0.0, cos_sum = 0.0;
+    for (std::size_t i = 0; i < f0_.size(); ++i) {
+        if (f0_[i] <= 0.0f) continue;
+        const double midi = 69.0 + 12.0 * std::log2(f0_[i] / 440.0);
+        const double angle = 2.0 * std::numbers::pi * (midi - std::round(midi));
+        sin_sum += voicing_[i] * std::sin(angle);
+        cos_sum += voicing_[i] * std::cos(angle);
+    }
+    TonalityStats& tonality = analysis.tonality;
+    if (sin_sum != 0.0 || cos_sum != 0.0) tonality.tuning_cents = 100.0 * std::atan2(sin_sum, cos_sum) / (2.0 * std::numbers::pi);
+    if (tonality.tuning_cents >= 50.0) tonality.tuning_cents -= 100.0;
+    std::array<double, 12> chroma{};
+    for (int c = 0; c < 12; ++c) {
+        chroma[c] = stft_frames_ ? chroma_sum_[c] / static_cast<double>(stft_frames_) : 0.0;
+        tonality.chroma_mean.push_back(static_cast<float>(chroma[c]));
+    }
+    const auto keys = features::rank_keys(chroma, features::kDefaultKeyProfile);
+    tonality.key = keys[0].name();
+    tonality.key_strength = keys[0].score;
+    tonality.runner_up_key = keys[1].name();
+    tonality.runner_up_strength = keys[1].score;
+
+    EnvelopeStats& envelope = analysis.envelope;
+    const features::EnvelopeShape shape =
+        features::envelope_shape(fine_envelope_, kFineStep / config_.sample_rate, rms_track_, frame_rate);
+    envelope.attack_time_s = shape.attack_time_s;
+    envelope.log_attack_time = shape.log_attack_time;
+    envelope.decay_time_s = shape.decay_time_s;
+    envelope.temporal_centroid_s = shape.temporal_centroid_s;
+    envelope.effective_duration_s = shape.effective_duration_s;
+    envelope.onset_times_s = features::pick_onsets(mel_.onset_envelope(), frame_rate);
+
+    // Tempo first without the loop prior; the loop verdict uses it; then the prior.
+    features::TempoEstimate tempo = features::estimate_tempo(mel_.low_band_onset_envelope(), frame_rate, duration, false);
+    const double loop = features::loop_probability(duration, envelope.onset_times_s.size(), tempo, shape);
+    envelope.is_loop = loop >= 0.5;
+    envelope.loop_confidence = envelope.is_loop ? loop : 1.0 - loop;
+    if (envelope.is_loop) tempo = features::estimate_tempo(mel_.low_band_onset_envelope(), frame_rate, duration, true);
+    analysis.rhythm = {tempo.bpm, tempo.confidence, tempo.runner_up_bpm, tempo.beats_in_length, tempo.length_fits,
+                       tempo.beat_times_s};
 }
 
 }  // namespace samplemind::analyzer

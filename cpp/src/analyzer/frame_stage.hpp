@@ -2,12 +2,14 @@
 // running statistics.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
 
 #include "features/mel_accumulator.hpp"
+#include "features/pitch_tracker.hpp"
 #include "features/running_stats.hpp"
 #include "features/spectral_frame.hpp"
 #include "samplemind/analysis.hpp"
@@ -28,9 +30,11 @@ public:
     void feed(const float* samples, std::size_t count);
     /// Ends the signal: `real_length` samples were fed in all. Computes the last frames.
     void finish(std::int64_t real_length);
-    /// Allocates now what later frames would (the mel block), so feed() never does.
-    void reserve() { mel_.reserve(); }
-    /// Writes the frame statistics (and tracks) into `analysis`.
+    /// Allocates now what the frames of `seconds` of audio would (the mel block, the
+    /// per-frame tracks), so feed() does not.
+    void reserve(double seconds);
+    /// Writes the frame statistics (and tracks) and the musical descriptors measured on
+    /// the analysis-rate signal (envelope, pitch, tonality, rhythm) into `analysis`.
     void fill(Analysis& analysis);
 
     std::int64_t stft_frames() const noexcept { return stft_frames_; }
@@ -40,6 +44,8 @@ public:
 
 private:
     void compute_frame(const float* frame, std::int64_t frame_start);
+    void track_fine_envelope(const float* samples, std::size_t count);
+    void fill_musical(Analysis& analysis) const;
 
     AnalysisConfig config_;
     std::shared_ptr<const features::SpectralKernels> kernels_;
@@ -53,6 +59,16 @@ private:
     std::int64_t real_length_;       // known at finish(); "infinite" before
     std::int64_t stft_frames_ = 0;
     features::FrameDescriptors last_;
+    // Small per-frame tracks for the musical descriptors (a few floats per frame).
+    features::PitchTracker pitch_;
+    std::vector<float> f0_, voicing_, rms_track_;
+    std::array<double, 12> chroma_sum_{};
+    std::array<float, 12> chroma_frame_{};
+    // Peak magnitude per kFineStep samples over the first kFineSeconds: the attack.
+    std::vector<float> fine_envelope_;
+    float fine_peak_ = 0.0f;
+    std::size_t fine_count_ = 0;
+    std::int64_t fed_real_ = 0;
 };
 
 }  // namespace samplemind::analyzer

@@ -12,6 +12,8 @@
 #include "analyzer/frame_stage.hpp"
 #include "dsp/resampler.hpp"
 #include "features/level_meter.hpp"
+#include "features/loudness_meter.hpp"
+#include "samplemind/embedding.hpp"
 #include "samplemind/analyzer.hpp"
 
 namespace samplemind {
@@ -40,6 +42,8 @@ struct StreamingAnalyzer::Impl {
           source_rate(rate),
           channels(chans),
           level(chans, rate, cfg.silence_threshold_db),
+          loudness(chans, rate),
+          true_peak(chans, kChunkFrames),
           resampler(rate, cfg.sample_rate),
           chunk(kChunkFrames * static_cast<std::size_t>(chans)),
           mono(kChunkFrames),
@@ -61,6 +65,8 @@ struct StreamingAnalyzer::Impl {
             const std::size_t count = std::min(kChunkFrames, (interleaved.size() - done) / width);
             std::copy_n(interleaved.data() + done, count * width, chunk.data());
             level.add(chunk.data(), static_cast<std::int64_t>(count), mono.data());
+            loudness.add(chunk.data(), static_cast<std::int64_t>(count));
+            true_peak.add(chunk.data(), static_cast<std::int64_t>(count));
             deliver(resampler.process(mono.data(), count, resampled.data()));
             done += count * width;
         }
@@ -128,7 +134,12 @@ struct StreamingAnalyzer::Impl {
         analysis.info.decoder = "buffer";
         analysis.analysis_sample_rate = config.sample_rate;
         analysis.level = level.result();
+        true_peak.finish();
+        analysis.loudness.integrated_lufs = loudness.integrated_lufs();
+        analysis.loudness.true_peak_dbtp = features::amplitude_to_dbfs(true_peak.peak());
+        analysis.loudness.loudness_range_lu = loudness.loudness_range_lu();
         frames.fill(analysis);
+        analysis.embedding = compute_embedding(analysis);
         return analysis;
     }
 
@@ -136,6 +147,8 @@ struct StreamingAnalyzer::Impl {
     double source_rate;
     int channels;
     features::LevelMeter level;
+    features::LoudnessMeter loudness;
+    features::TruePeakMeter true_peak;
     dsp::Resampler resampler;
     std::vector<float> chunk, mono, resampled;
     analyzer::FrameStage frames;
@@ -171,11 +184,12 @@ void StreamingAnalyzer::push(std::span<const float> interleaved) {
     impl_->push(interleaved);
 }
 
-void StreamingAnalyzer::prepare(std::size_t max_block_frames) {
+void StreamingAnalyzer::prepare(std::size_t max_block_frames, double max_seconds) {
     if (max_block_frames == 0) throw std::invalid_argument("max_block_frames must be > 0, got 0");
     if (impl_->pipe) throw std::logic_error("prepare(): a frame_thread analyser hands blocks over with a lock");
     if (impl_->config.keep_frames) throw std::logic_error("prepare(): keep_frames grows the per-frame tracks");
-    impl_->frames.reserve();
+    impl_->frames.reserve(max_seconds);
+    impl_->loudness.reserve(max_seconds);
 }
 
 RunningDescriptors StreamingAnalyzer::running() const {

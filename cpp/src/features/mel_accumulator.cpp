@@ -45,6 +45,7 @@ void MelAccumulator::flush() {
             mel_db_sum_[b] += row[b];
         }
         dct_.apply(row, frame_mfcc_.data());
+        add_onset_strength(row);
         for (int c = 0; c < n_mfcc_; ++c) mfcc_stats_[c].add(frame_mfcc_[c]);
         if (tracks_) {
             tracks_->mel_db.insert(tracks_->mel_db.end(), row, row + n_mels_);
@@ -54,6 +55,24 @@ void MelAccumulator::flush() {
     frames_ += static_cast<std::int64_t>(buffered_);
     buffered_ = 0;
     block_.clear();  // keeps its capacity for the next block
+}
+
+void MelAccumulator::add_onset_strength(const float* row) {
+    if (previous_db_.empty()) {
+        previous_db_.assign(row, row + n_mels_);
+        onset_.push_back(0.0f);
+        onset_low_.push_back(0.0f);
+        return;
+    }
+    double all = 0.0, low = 0.0;
+    for (int b = 0; b < n_mels_; ++b) {
+        const double rise = std::max(0.0f, row[b] - previous_db_[b]);
+        all += rise;
+        low += b < low_bands_ ? rise : 0.0;
+        previous_db_[b] = row[b];
+    }
+    onset_.push_back(static_cast<float>(all / n_mels_));
+    onset_low_.push_back(static_cast<float>(low_bands_ > 0 ? low / low_bands_ : 0.0));
 }
 
 std::vector<float> MelAccumulator::mel_mean_db() const {

@@ -26,18 +26,33 @@ public:
     /// per-frame mel dB and MFCC rows go, or nullptr.
     MelAccumulator(int n_mels, int n_mfcc, double top_db, const dsp::OrthoDct& dct, FrameTracks* tracks);
 
-    /// Allocates the whole block now (kBlockFrames x n_mels floats), so add() never does.
-    void reserve() { block_.reserve(kBlockFrames * static_cast<std::size_t>(n_mels_)); }
+    /// Allocates the whole block now (kBlockFrames x n_mels floats) and room for `frames`
+    /// frames of onset envelope, so add() does not allocate.
+    void reserve(std::size_t frames) {
+        block_.reserve(kBlockFrames * static_cast<std::size_t>(n_mels_));
+        onset_.reserve(frames);
+        onset_low_.reserve(frames);
+        previous_db_.reserve(static_cast<std::size_t>(n_mels_));
+    }
     /// Copies one frame of n_mels mel powers.
     void add(const float* mel_power);
     /// Converts what is buffered; call once at the end.
     void flush();
+
+    /// Onset strength per frame (librosa onset_strength: the mean over mel bands of the
+    /// rise in dB since the previous frame; 0 for the first frame), over all bands and
+    /// over the first `low_bands` bands. Small tracks: one value per frame.
+    const std::vector<float>& onset_envelope() const noexcept { return onset_; }
+    const std::vector<float>& low_band_onset_envelope() const noexcept { return onset_low_; }
+    void set_low_bands(int low_bands) { low_bands_ = low_bands; }
 
     std::vector<float> mel_mean_db() const;
     std::vector<float> mfcc_mean() const;
     std::vector<float> mfcc_std() const;
 
 private:
+    void add_onset_strength(const float* row);
+
     int n_mels_;
     int n_mfcc_;
     double top_db_;
@@ -50,6 +65,8 @@ private:
     std::int64_t frames_ = 0;
     std::vector<RunningStats> mfcc_stats_;
     std::vector<float> frame_mfcc_;
+    std::vector<float> previous_db_, onset_, onset_low_;
+    int low_bands_ = 0;
 };
 
 }  // namespace samplemind::features

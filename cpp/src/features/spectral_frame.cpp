@@ -9,6 +9,7 @@
 #include "dsp/plan_cache.hpp"
 #include "dsp/simd4.hpp"
 #include "dsp/vector_ops.hpp"
+#include "features/tonality.hpp"
 
 namespace samplemind::features {
 namespace {
@@ -62,7 +63,13 @@ SpectralKernels::SpectralKernels(const AnalysisConfig& config)
       window_(static_cast<std::size_t>(config.n_fft)),
       frequencies_(bins()),
       mel_(config.sample_rate, config.n_fft, config.n_mels, config.fmin, config.effective_fmax()),
-      dct_(config.n_mels, config.n_mfcc) {
+      dct_(config.n_mels, config.n_mfcc),
+      chroma_weights_(chroma_filterbank(config.sample_rate, config.n_fft)) {
+    const double mel_lo = dsp::hz_to_mel_slaney(config.fmin), mel_hi = dsp::hz_to_mel_slaney(config.effective_fmax());
+    for (int b = 0; b < config.n_mels; ++b) {
+        const double centre = dsp::mel_to_hz_slaney(mel_lo + (mel_hi - mel_lo) * (b + 1) / (config.n_mels + 1));
+        low_mel_bands_ += centre < 4000.0;
+    }
     // Periodic Hann, as scipy.signal.get_window("hann", n, fftbins=True).
     for (int i = 0; i < n_fft_; ++i) {
         window_[i] = static_cast<float>(0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * i / n_fft_));
@@ -215,6 +222,16 @@ void SpectralKernels::contrast(Scratch& scratch, float* contrast_db) const {
                                                    scratch.band.data());
         contrast_db[b] = to_db(extremes.high) - to_db(extremes.low);
     }
+}
+
+void SpectralKernels::chroma(const float* power, float* out) const {
+    float peak = 0.0f;
+    for (int c = 0; c < 12; ++c) {
+        out[c] = dsp::dot(chroma_weights_.data() + static_cast<std::size_t>(c) * bins(), power, bins());
+        peak = std::max(peak, out[c]);
+    }
+    const float scale = peak > FLT_MIN ? 1.0f / peak : 0.0f;
+    for (int c = 0; c < 12; ++c) out[c] *= scale;
 }
 
 std::shared_ptr<const SpectralKernels> get_spectral_kernels(const AnalysisConfig& config) {

@@ -48,6 +48,11 @@ public:
     int contrast_bands() const noexcept { return static_cast<int>(bands_.size()); }
     /// The DCT-II (ortho) from mel dB to MFCC.
     const dsp::OrthoDct& mfcc_dct() const noexcept { return dct_; }
+    /// Chroma of a power spectrum (librosa chroma_stft, tuning 0): 12 values, C first,
+    /// max-normalised (all zero for silence).
+    void chroma(const float* power, float* out) const;
+    /// Mel bands whose centre lies below 4 kHz (the tempo envelope leaves out hi-hats).
+    int low_mel_bands() const noexcept { return low_mel_bands_; }
 
     /// Per-frame scratch; one per analysing thread.
     struct Scratch {
@@ -77,6 +82,8 @@ private:
     dsp::MelFilterbank mel_;
     dsp::OrthoDct dct_;
     std::vector<Band> bands_;
+    std::vector<float> chroma_weights_;  // 12 x bins
+    int low_mel_bands_ = 0;
 };
 
 /// The shared kernels for a configuration, built once per distinct configuration

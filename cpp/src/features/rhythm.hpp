@@ -1,0 +1,53 @@
+// Onsets, tempo, beats and the shape of the amplitude envelope.
+#pragma once
+
+#include <vector>
+
+namespace samplemind::features {
+
+/// Onset frames picked from an onset-strength envelope with librosa.onset.onset_detect's
+/// defaults: the envelope normalised to [0, 1]; a peak is the maximum of the 30 ms
+/// before it, at least delta 0.07 above the mean of the 100 ms around it, and 30 ms
+/// after the previous onset.
+std::vector<double> pick_onsets(const std::vector<float>& envelope, double frame_rate);
+
+/// A tempo and its evidence.
+struct TempoEstimate {
+    double bpm = 0.0;
+    double confidence = 0.0;        ///< autocorrelation at the beat period over that at lag 0, [0, 1]
+    double runner_up_bpm = 0.0;     ///< the better of half and double tempo
+    double beats_in_length = 0.0;   ///< duration x bpm / 60
+    bool length_fits = false;       ///< beats_in_length is within 5 % of a beat of a whole number
+    std::vector<double> beat_times_s;
+};
+
+/// Tempo from the autocorrelation of an onset envelope (frames at frame_rate Hz). The
+/// envelope should leave out the hi-hat range (it is built from mel bands under 4 kHz),
+/// so the strongest periodicity is the beat, not the eighth notes. The beat period is
+/// the shortest autocorrelation peak, within 40-240 BPM, reaching 80 % of the highest,
+/// refined on its largest multiple that fits the envelope. With `loop_prior`, a tempo
+/// within 4 % of one that makes the duration a whole number of beats is snapped to it:
+/// loops are cut on beat boundaries, which no onset detector knows.
+TempoEstimate estimate_tempo(const std::vector<float>& envelope, double frame_rate, double duration_s, bool loop_prior);
+
+/// Attack, decay and duration measures of a sound.
+struct EnvelopeShape {
+    double attack_time_s = 0.0;      ///< from 20 % to 90 % of the peak of the fine envelope
+    double log_attack_time = 0.0;    ///< log10(attack_time_s)
+    double decay_time_s = 0.0;       ///< from the peak until the frame RMS first falls 20 dB below it
+    double temporal_centroid_s = 0.0;  ///< RMS-weighted mean time
+    double effective_duration_s = 0.0;  ///< time the frame RMS spends above 40 % of its maximum
+    double tail_level = 0.0;         ///< mean RMS of the last 10 % of frames over the maximum RMS
+};
+
+/// fine: peak magnitudes over blocks of fine_step_s seconds (the start of the signal);
+/// frame_rms: the STFT frames' RMS at frame_rate Hz.
+EnvelopeShape envelope_shape(const std::vector<float>& fine, double fine_step_s, const std::vector<float>& frame_rms,
+                             double frame_rate);
+
+/// How much a sound looks like a loop rather than a one-shot, in [0, 1]: long enough
+/// (>= 1.5 s), several onsets, a regular pulse, still loud at its end (loops are cut,
+/// one-shots decay), and a length that is a whole number of beats.
+double loop_probability(double duration_s, std::size_t onsets, const TempoEstimate& tempo, const EnvelopeShape& shape);
+
+}  // namespace samplemind::features
