@@ -5,6 +5,7 @@
 #include <limits>
 #include <numbers>
 
+#include "dsp/mel.hpp"
 #include "features/rhythm.hpp"
 #include "features/tonality.hpp"
 
@@ -12,6 +13,7 @@ namespace samplemind::analyzer {
 namespace {
 constexpr std::size_t kFineStep = 32;   // samples per fine-envelope value (1.45 ms at 22,050 Hz)
 constexpr double kFineSeconds = 20.0;   // the attack is at the start: keep only this much
+constexpr std::int64_t kChromaBlock = 8;  // frames per chroma block
 }  // namespace
 
 FrameStage::FrameStage(const AnalysisConfig& config, std::size_t max_block)
@@ -35,6 +37,7 @@ void FrameStage::reserve(double seconds) {
     const auto frames = static_cast<std::size_t>(seconds * config_.sample_rate / config_.hop_length) + 2;
     mel_.reserve(frames);
     for (auto* track : {&f0_, &voicing_, &rms_track_}) track->reserve(frames);
+    chroma_blocks_.reserve(frames / kChromaBlock + 1);
     fine_envelope_.reserve(static_cast<std::size_t>(kFineSeconds * config_.sample_rate) / kFineStep + 2);
 }
 
@@ -103,7 +106,11 @@ void FrameStage::compute_frame(const float* frame, std::int64_t frame_start) {
     voicing_.push_back(static_cast<float>(voicing));
     rms_track_.push_back(d.rms);
     kernels_->chroma(scratch_.power.data(), chroma_frame_.data());
-    for (int c = 0; c < 12; ++c) chroma_sum_[c] += chroma_frame_[c];
+    if (stft_frames_ % kChromaBlock == 0) chroma_blocks_.push_back({});
+    for (int c = 0; c < 12; ++c) {
+        chroma_sum_[c] += chroma_frame_[c];
+        chroma_blocks_.back()[c] += chroma_frame_[c];
+    }
     last_ = d;
     ++stft_frames_;
     if (tracks_) {
@@ -136,12 +143,25 @@ void FrameStage::fill(Analysis& analysis) {
     fill_musical(analysis);
 }
 
+double FrameStage::lowest_strong_hz(const std::vector<float>& mel_mean_db) const {
+    if (mel_mean_db.empty()) return 0.0;
+    const float loudest = *std::max_element(mel_mean_db.begin(), mel_mean_db.end());
+    const auto band = std::find_if(mel_mean_db.begin(), mel_mean_db.end(), [&](float db) { return db >= loudest - 30.0f; });
+    const double lo = dsp::hz_to_mel_slaney(config_.fmin), hi = dsp::hz_to_mel_slaney(config_.effective_fmax());
+    const auto index = static_cast<double>(band - mel_mean_db.begin());
+    return dsp::mel_to_hz_slaney(lo + (hi - lo) * (index + 1) / (config_.n_mels + 1));
+}
+
 void FrameStage::fill_musical(Analysis& analysis) const {
     const double frame_rate = config_.sample_rate / config_.hop_length;
     const double duration = static_cast<double>(real_length_) / config_.sample_rate;
 
     const features::PitchSummary pitch = features::summarise_pitch(f0_, voicing_, rms_track_);
     analysis.pitch = {pitch.pitched, pitch.f0_hz, pitch.note, pitch.cents, pitch.confidence};
+    // A chord's tones share a period far below all of them, and YIN finds that
+    // "virtual" pitch; a note's f0 is at most an octave or so under its lowest strong
+    // partial (a weak fundamental), so an f0 2.5x below it is no note's.
+    if (pitch.pitched && pitch.f0_hz < lowest_strong_hz(analysis.mel_mean_db) / 2.5) analysis.pitch = PitchStats{};
 
     // Tuning: circular mean of the voiced frames' deviations from the nearest note.
     double sin_sum = 0.0, cos_sum = 0.0;
@@ -160,7 +180,14 @@ void FrameStage::fill_musical(Analysis& analysis) const {
         chroma[c] = stft_frames_ ? chroma_sum_[c] / static_cast<double>(stft_frames_) : 0.0;
         tonality.chroma_mean.push_back(static_cast<float>(chroma[c]));
     }
-    const auto keys = features::rank_keys(chroma, features::kDefaultKeyProfile);
+    std::array<double, 12> ending{};
+    const auto first_block = static_cast<std::size_t>(
+        std::floor(static_cast<double>(chroma_blocks_.size()) * (1.0 - features::kEndingShare)));
+    for (std::size_t b = first_block; b < chroma_blocks_.size(); ++b) {
+        for (int c = 0; c < 12; ++c) ending[c] += chroma_blocks_[b][c];
+    }
+    const auto keys =
+        features::rank_keys(chroma, ending, features::kDefaultKeyProfile, features::kDefaultEndingWeight);
     tonality.key = keys[0].name();
     tonality.key_strength = keys[0].score;
     tonality.runner_up_key = keys[1].name();
@@ -177,11 +204,17 @@ void FrameStage::fill_musical(Analysis& analysis) const {
     envelope.onset_times_s = features::pick_onsets(mel_.onset_envelope(), frame_rate);
 
     // Tempo first without the loop prior; the loop verdict uses it; then the prior.
-    features::TempoEstimate tempo = features::estimate_tempo(mel_.low_band_onset_envelope(), frame_rate, duration, false);
-    const double loop = features::loop_probability(duration, envelope.onset_times_s.size(), tempo, shape);
+    // Event density for the tempo's octave check counts every hit, quiet ones included.
+    const std::size_t onsets = features::pick_onsets(mel_.raw_onset_envelope(), frame_rate).size();
+    features::TempoEstimate tempo =
+        features::estimate_tempo(mel_.low_band_onset_envelope(), frame_rate, duration, onsets, false);
+    const std::size_t strong = features::count_strong_onsets(envelope.onset_times_s, mel_.onset_envelope(), frame_rate);
+    const double loop = features::loop_probability(duration, strong, tempo);
     envelope.is_loop = loop >= 0.5;
     envelope.loop_confidence = envelope.is_loop ? loop : 1.0 - loop;
-    if (envelope.is_loop) tempo = features::estimate_tempo(mel_.low_band_onset_envelope(), frame_rate, duration, true);
+    if (envelope.is_loop) {
+        tempo = features::estimate_tempo(mel_.low_band_onset_envelope(), frame_rate, duration, onsets, true);
+    }
     analysis.rhythm = {tempo.bpm, tempo.confidence, tempo.runner_up_bpm, tempo.beats_in_length, tempo.length_fits,
                        tempo.beat_times_s};
 }

@@ -46,6 +46,8 @@ private:
     void compute_frame(const float* frame, std::int64_t frame_start);
     void track_fine_envelope(const float* samples, std::size_t count);
     void fill_musical(Analysis& analysis) const;
+    /// Centre frequency of the lowest mel band within 30 dB of the loudest (mean dB).
+    double lowest_strong_hz(const std::vector<float>& mel_mean_db) const;
 
     AnalysisConfig config_;
     std::shared_ptr<const features::SpectralKernels> kernels_;
@@ -63,6 +65,9 @@ private:
     features::PitchTracker pitch_;
     std::vector<float> f0_, voicing_, rms_track_;
     std::array<double, 12> chroma_sum_{};
+    // Chroma summed per kChromaBlock frames (12 numbers per ~0.19 s): where the ending starts
+    // is known only at the end.
+    std::vector<std::array<float, 12>> chroma_blocks_;
     std::array<float, 12> chroma_frame_{};
     // Peak magnitude per kFineStep samples over the first kFineSeconds: the attack.
     std::vector<float> fine_envelope_;

