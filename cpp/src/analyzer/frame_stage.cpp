@@ -102,6 +102,7 @@ void FrameStage::compute_frame(const float* frame, std::int64_t frame_start) {
     mel_.add(mel_power_.data());
     double f0 = 0.0, voicing = 0.0;
     pitch_.track(frame, f0, voicing);
+    f0 = refine_with_spectrum(f0);
     f0_.push_back(static_cast<float>(f0));
     voicing_.push_back(static_cast<float>(voicing));
     rms_track_.push_back(d.rms);
@@ -141,6 +142,27 @@ void FrameStage::fill(Analysis& analysis) {
     analysis.mfcc_std = mel_.mfcc_std();
     if (tracks_) analysis.frames = std::move(*tracks_);
     fill_musical(analysis);
+}
+
+// YIN's lag resolution falls with the period (13 samples at 1.7 kHz and 22,050 Hz, where
+// one interpolation error of 0.08 samples is 10 cents); above ~20 bins the Hann
+// spectrum resolves the fundamental better: its peak near f0, refined by a parabola on
+// log magnitude (accurate to a few hundredths of a bin).
+double FrameStage::refine_with_spectrum(double f0) const {
+    const double bin_hz = config_.sample_rate / config_.n_fft;
+    const double k0 = f0 / bin_hz;
+    if (f0 <= 0.0 || k0 < 20.0 || k0 + 3 >= static_cast<double>(kernels_->bins())) return f0;
+    const float* magnitude = scratch_.magnitude.data();
+    auto k = static_cast<std::size_t>(std::lround(k0));
+    for (std::size_t i = k - 2; i <= k + 2; ++i) {
+        if (magnitude[i] > magnitude[k]) k = i;
+    }
+    const double a = std::log(magnitude[k - 1] + 1e-20), b = std::log(magnitude[k] + 1e-20),
+                 c = std::log(magnitude[k + 1] + 1e-20);
+    const double denominator = a - 2 * b + c;
+    const double shift = denominator < 0 ? std::clamp(0.5 * (a - c) / denominator, -0.5, 0.5) : 0.0;
+    const double refined = (static_cast<double>(k) + shift) * bin_hz;
+    return std::abs(refined - f0) < 0.03 * f0 ? refined : f0;  // another partial: keep YIN's
 }
 
 double FrameStage::lowest_strong_hz(const std::vector<float>& mel_mean_db) const {

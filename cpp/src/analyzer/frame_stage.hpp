@@ -46,6 +46,8 @@ private:
     void compute_frame(const float* frame, std::int64_t frame_start);
     void track_fine_envelope(const float* samples, std::size_t count);
     void fill_musical(Analysis& analysis) const;
+    /// f0 refined on the current frame's magnitude spectrum (see the definition).
+    double refine_with_spectrum(double f0) const;
     /// Centre frequency of the lowest mel band within 30 dB of the loudest (mean dB).
     double lowest_strong_hz(const std::vector<float>& mel_mean_db) const;
 

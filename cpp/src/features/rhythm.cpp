@@ -65,7 +65,7 @@ std::vector<double> pick_onsets(const std::vector<float>& envelope, double frame
     const double range = *hi - *lo;
     if (!(range > 1e-9)) return onsets;
     const auto frames = [&](double seconds) { return static_cast<std::ptrdiff_t>(seconds * frame_rate); };
-    const std::ptrdiff_t pre_max = frames(0.03), pre_avg = frames(0.10), post_avg = frames(0.10) + 1, wait = frames(0.03);
+    const std::ptrdiff_t pre_max = frames(0.05), pre_avg = frames(0.10), post_avg = frames(0.10) + 1, wait = frames(0.05);
     const auto n = static_cast<std::ptrdiff_t>(envelope.size());
     auto value = [&](std::ptrdiff_t i) { return (envelope[static_cast<std::size_t>(i)] - *lo) / range; };
     std::ptrdiff_t last = -wait - 1;

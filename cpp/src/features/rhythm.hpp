@@ -5,9 +5,10 @@
 
 namespace samplemind::features {
 
-/// Onset frames picked from an onset-strength envelope with librosa.onset.onset_detect's
-/// defaults: the envelope normalised to [0, 1]; a peak is the maximum of the 30 ms
-/// before it, at least delta 0.07 above the mean of the 100 ms around it, and 30 ms
+/// Onset times picked from an onset-strength envelope like librosa.onset.onset_detect,
+/// with its 30 ms windows widened to 50 ms (a kick's pitch sweep otherwise counts as a
+/// second hit): the envelope normalised to [0, 1]; a peak is the maximum of the 50 ms
+/// before it, at least delta 0.07 above the mean of the 100 ms around it, and 50 ms
 /// after the previous onset.
 std::vector<double> pick_onsets(const std::vector<float>& envelope, double frame_rate);
 
