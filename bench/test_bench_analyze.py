@@ -40,6 +40,25 @@ def librosa_usual(path: Path) -> dict[str, np.ndarray]:
     return features
 
 
+def librosa_full(path: Path) -> dict[str, object]:
+    """The usual pipeline plus what the musical descriptors need: pyin for pitch,
+    beat_track for tempo, chroma with Krumhansl-Kessler for key, onsets, and pyloudnorm
+    for loudness on the original channels."""
+    import pyloudnorm
+
+    features: dict[str, object] = dict(librosa_usual(path))
+    y, sr = librosa.load(str(path), sr=SR)
+    features["f0"] = librosa.pyin(y, fmin=30, fmax=4200, sr=sr)[0]
+    features["tempo"] = librosa.beat.beat_track(y=y, sr=sr)[0]
+    features["chroma"] = librosa.feature.chroma_stft(y=y, sr=sr).mean(axis=1)
+    features["onsets"] = librosa.onset.onset_detect(y=y, sr=sr)
+    original, rate = sf.read(str(path), dtype="float64")
+    meter = pyloudnorm.Meter(rate)
+    if len(original) > meter.block_size * rate:
+        features["lufs"] = meter.integrated_loudness(original)
+    return features
+
+
 def librosa_shared_stft(path: Path) -> dict[str, np.ndarray]:
     """One magnitude spectrogram handed to every spectral function."""
     y, sr = librosa.load(str(path), sr=SR)

@@ -22,7 +22,7 @@ import soundfile as sf
 
 import samplemind
 from bench.corpus import corpus
-from bench.test_bench_analyze import librosa_usual
+from bench.test_bench_analyze import librosa_full, librosa_usual
 
 
 @pytest.fixture(scope="module")
@@ -70,14 +70,39 @@ def librosa_one(path: Path) -> bool:
         return False
 
 
-def librosa_all(paths: list[Path]) -> int:
+def librosa_full_one(path: Path) -> bool:
+    try:
+        librosa_full(path)
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def librosa_all(paths: list[Path], one=librosa_one) -> int:  # type: ignore[no-untyped-def]
     with ProcessPoolExecutor(max_workers=2) as pool:
-        return sum(pool.map(librosa_one, paths, chunksize=4))
+        return sum(pool.map(one, paths, chunksize=4))
 
 
 @pytest.mark.benchmark(group="batch-corpus")
 def test_librosa_pipeline_2_processes(benchmark, files: list[Path]) -> None:  # type: ignore[no-untyped-def]
+    """Spectral features and MFCC only, over the whole corpus."""
     assert benchmark.pedantic(librosa_all, args=(files,), rounds=1, iterations=1) > 0
+
+
+SUBSET = 40  # pyin is slow: the full librosa pipeline runs on the first files only
+
+
+@pytest.mark.benchmark(group="batch-subset")
+def test_librosa_full_pipeline_2_processes_subset(benchmark, files: list[Path]) -> None:  # type: ignore[no-untyped-def]
+    """The same descriptors as SampleMind (pyin, beat_track, chroma key, pyloudnorm, ...)."""
+    assert benchmark.pedantic(librosa_all, args=(files[:SUBSET], librosa_full_one), rounds=1, iterations=1) > 0
+
+
+@pytest.mark.benchmark(group="batch-subset")
+def test_analyze_batch_subset(benchmark, files: list[Path]) -> None:  # type: ignore[no-untyped-def]
+    results = benchmark.pedantic(samplemind.analyze_batch, args=(files[:SUBSET],), kwargs={"workers": 2},
+                                 rounds=3, iterations=1)
+    assert len(results) == len(files[:SUBSET])
 
 
 @pytest.mark.benchmark(group="batch-cache")

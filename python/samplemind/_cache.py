@@ -107,18 +107,16 @@ class ResultCache:
         """FileKeys for `paths`: from the stat record when size and mtime match, else by
         hashing the content (in parallel). None for a file that cannot be read."""
         keys: list[FileKey | None] = [None] * len(paths)
+        known = self._known_files(paths)
         to_hash: list[tuple[int, os.stat_result]] = []
         for index, path in enumerate(paths):
             try:
                 stat = os.stat(path)
             except OSError:
                 continue
-            row = self._db.execute(
-                "SELECT content_hash FROM files WHERE path = ? AND size = ? AND mtime_ns = ?",
-                (path, stat.st_size, stat.st_mtime_ns),
-            ).fetchone()
-            if row is not None:
-                keys[index] = FileKey(path, stat.st_size, stat.st_mtime_ns, row[0])
+            record = known.get(path)
+            if record is not None and record[0] == stat.st_size and record[1] == stat.st_mtime_ns:
+                keys[index] = FileKey(path, stat.st_size, stat.st_mtime_ns, record[2])
             else:
                 to_hash.append((index, stat))
         if to_hash:
@@ -132,17 +130,25 @@ class ResultCache:
 
     def lookup(self, keys: Sequence[FileKey | None], config: AnalysisConfig) -> dict[int, Analysis | AnalysisError]:
         """Cached results by position in `keys`, each reported under its current path."""
-        found: dict[int, Analysis | AnalysisError] = {}
         cfg = config_key(config)
+        hashes = sorted({key.content_hash for key in keys if key is not None})
+        rows: dict[str, tuple[int, str]] = {}
+        for chunk in _chunks(hashes):
+            query = f"SELECT content_hash, ok, result FROM analyses WHERE config_key = ? AND content_hash IN ({_marks(chunk)})"
+            rows.update({h: (ok, text) for h, ok, text in self._db.execute(query, (cfg, *chunk))})
+        found: dict[int, Analysis | AnalysisError] = {}
         for index, key in enumerate(keys):
-            if key is None:
-                continue
-            row = self._db.execute(
-                "SELECT ok, result FROM analyses WHERE content_hash = ? AND config_key = ?", (key.content_hash, cfg)
-            ).fetchone()
-            if row is not None:
-                found[index] = _decode(row[0], row[1], key.path)
+            if key is not None and key.content_hash in rows:
+                found[index] = _decode(*rows[key.content_hash], key.path)
         return found
+
+    def _known_files(self, paths: Sequence[str]) -> dict[str, tuple[int, int, str]]:
+        """(size, mtime_ns, content hash) of the paths the cache has seen, in batched queries."""
+        known: dict[str, tuple[int, int, str]] = {}
+        for chunk in _chunks(sorted(set(paths))):
+            query = f"SELECT path, size, mtime_ns, content_hash FROM files WHERE path IN ({_marks(chunk)})"
+            known.update({path: (size, mtime, digest) for path, size, mtime, digest in self._db.execute(query, chunk)})
+        return known
 
     def store(self, entries: Sequence[tuple[FileKey, Analysis | AnalysisError]], config: AnalysisConfig) -> None:
         """Stores results (one transaction). Cancellations are not results and are skipped."""
@@ -185,6 +191,17 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
         self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+_BATCH = 500  # parameters per IN (...) query; SQLite allows 999 and more
+
+
+def _chunks(values: Sequence[str]) -> list[Sequence[str]]:
+    return [values[i : i + _BATCH] for i in range(0, len(values), _BATCH)]
+
+
+def _marks(values: Sequence[str]) -> str:
+    return ", ".join("?" * len(values))
 
 
 def _try_hash(path: str) -> str | None:
