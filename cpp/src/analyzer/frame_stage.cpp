@@ -14,6 +14,7 @@ namespace {
 constexpr std::size_t kFineStep = 32;   // samples per fine-envelope value (1.45 ms at 22,050 Hz)
 constexpr double kFineSeconds = 20.0;   // the attack is at the start: keep only this much
 constexpr std::int64_t kChromaBlock = 8;  // frames per chroma block
+constexpr std::int64_t kPitchEvery = 2;   // frames per pitch estimate (46 ms at the defaults)
 }  // namespace
 
 FrameStage::FrameStage(const AnalysisConfig& config, std::size_t max_block)
@@ -36,7 +37,8 @@ FrameStage::FrameStage(const AnalysisConfig& config, std::size_t max_block)
 void FrameStage::reserve(double seconds) {
     const auto frames = static_cast<std::size_t>(seconds * config_.sample_rate / config_.hop_length) + 2;
     mel_.reserve(frames);
-    for (auto* track : {&f0_, &voicing_, &rms_track_}) track->reserve(frames);
+    for (auto* track : {&f0_, &voicing_, &pitch_rms_}) track->reserve(frames / kPitchEvery + 1);
+    rms_track_.reserve(frames);
     chroma_blocks_.reserve(frames / kChromaBlock + 1);
     fine_envelope_.reserve(static_cast<std::size_t>(kFineSeconds * config_.sample_rate) / kFineStep + 2);
 }
@@ -100,12 +102,17 @@ void FrameStage::compute_frame(const float* frame, std::int64_t frame_start) {
     rms_.add(d.rms);
     for (std::size_t b = 0; b < contrast_.size(); ++b) contrast_stats_[b].add(contrast_[b]);
     mel_.add(mel_power_.data());
-    double f0 = 0.0, voicing = 0.0;
-    pitch_.track(frame, f0, voicing);
-    f0 = refine_with_spectrum(f0);
-    f0_.push_back(static_cast<float>(f0));
-    voicing_.push_back(static_cast<float>(voicing));
     rms_track_.push_back(d.rms);
+    loudest_rms_ = std::max(loudest_rms_, d.rms);
+    if (stft_frames_ % kPitchEvery == 0) {  // YIN costs two FFTs of 2 n_fft: every other frame
+        double f0 = 0.0, voicing = 0.0;
+        // Frames 30 dB under the loudest so far can only be under the final loudest too,
+        // and the pitch summary ignores those: skip them (a one-shot's tail, silence).
+        if (d.rms >= features::kPitchFloor * loudest_rms_) pitch_.track(frame, f0, voicing);
+        f0_.push_back(static_cast<float>(refine_with_spectrum(f0)));
+        voicing_.push_back(static_cast<float>(voicing));
+        pitch_rms_.push_back(d.rms);
+    }
     kernels_->chroma(scratch_.power.data(), chroma_frame_.data());
     if (stft_frames_ % kChromaBlock == 0) chroma_blocks_.push_back({});
     for (int c = 0; c < 12; ++c) {
@@ -178,7 +185,7 @@ void FrameStage::fill_musical(Analysis& analysis) const {
     const double frame_rate = config_.sample_rate / config_.hop_length;
     const double duration = static_cast<double>(real_length_) / config_.sample_rate;
 
-    const features::PitchSummary pitch = features::summarise_pitch(f0_, voicing_, rms_track_);
+    const features::PitchSummary pitch = features::summarise_pitch(f0_, voicing_, pitch_rms_);
     analysis.pitch = {pitch.pitched, pitch.f0_hz, pitch.note, pitch.cents, pitch.confidence};
     // A chord's tones share a period far below all of them, and YIN finds that
     // "virtual" pitch; a note's f0 is at most an octave or so under its lowest strong

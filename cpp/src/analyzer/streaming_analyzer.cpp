@@ -66,7 +66,7 @@ struct StreamingAnalyzer::Impl {
             std::copy_n(interleaved.data() + done, count * width, chunk.data());
             level.add(chunk.data(), static_cast<std::int64_t>(count), mono.data());
             loudness.add(chunk.data(), static_cast<std::int64_t>(count));
-            true_peak.add(chunk.data(), static_cast<std::int64_t>(count));
+            true_peak.add(chunk.data(), static_cast<std::int64_t>(count), level.peak());
             deliver(resampler.process(mono.data(), count, resampled.data()));
             done += count * width;
         }

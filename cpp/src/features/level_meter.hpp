@@ -18,6 +18,8 @@ public:
     void add(float* interleaved, std::int64_t frames, float* mono) noexcept;
     std::int64_t frames() const noexcept { return frames_; }
     double peak_dbfs() const noexcept;
+    /// Largest |sample| so far, linear.
+    float peak() const noexcept { return peak_; }
     double rms_dbfs() const noexcept;
     LevelStats result() const noexcept;
 

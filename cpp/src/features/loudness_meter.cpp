@@ -83,24 +83,75 @@ LoudnessMeter::LoudnessMeter(int channels, double sample_rate)
     }
 }
 
-void LoudnessMeter::add(const float* interleaved, std::int64_t frames) {
+namespace {
+
+// Two channels filtered at once, one per lane of a 2 x double vector: the biquads'
+// recursion, not arithmetic, bounds the speed, and two independent chains share it.
+using Double2 = double __attribute__((vector_size(16)));
+
+struct Lanes {
+    Double2 b0, b1, b2, a1, a2;
+    explicit Lanes(const Biquad& q)
+        : b0{q.b0, q.b0}, b1{q.b1, q.b1}, b2{q.b2, q.b2}, a1{q.a1, q.a1}, a2{q.a2, q.a2} {}
+};
+
+}  // namespace
+
+void LoudnessMeter::filter_pair(const float* x, std::int64_t frames, int first) {
+    double* left = state_.data() + 4 * first;
+    double* right = left + 4;
+    Double2 s0{left[0], right[0]}, s1{left[1], right[1]}, s2{left[2], right[2]}, s3{left[3], right[3]};
+    const Lanes p(filters_[0]), q(filters_[1]);
+    Double2 energy{0.0, 0.0};
+    for (std::int64_t f = 0; f < frames; ++f) {  // two transposed direct form II sections
+        const Double2 in{x[f * channels_ + first], x[f * channels_ + first + 1]};
+        const Double2 y = p.b0 * in + s0;
+        s0 = p.b1 * in - p.a1 * y + s1;
+        s1 = p.b2 * in - p.a2 * y;
+        const Double2 z = q.b0 * y + s2;
+        s2 = q.b1 * y - q.a1 * z + s3;
+        s3 = q.b2 * y - q.a2 * z;
+        energy += z * z;
+    }
+    left[0] = s0[0], left[1] = s1[0], left[2] = s2[0], left[3] = s3[0];
+    right[0] = s0[1], right[1] = s1[1], right[2] = s2[1], right[3] = s3[1];
+    current_energy_ += weights_[first] * energy[0] + weights_[first + 1] * energy[1];
+}
+
+void LoudnessMeter::filter_one(const float* x, std::int64_t frames, int channel) {
+    double* state = state_.data() + 4 * channel;
+    double s0 = state[0], s1 = state[1], s2 = state[2], s3 = state[3];
+    const Biquad& p = filters_[0];
+    const Biquad& q = filters_[1];
+    double energy = 0.0;
     for (std::int64_t f = 0; f < frames; ++f) {
-        double energy = 0.0;
-        for (int c = 0; c < channels_; ++c) {
-            double x = interleaved[f * channels_ + c];
-            double* s = state_.data() + 4 * c;
-            for (int stage = 0; stage < 2; ++stage) {  // transposed direct form II
-                const Biquad& q = filters_[stage];
-                const double y = q.b0 * x + s[2 * stage];
-                s[2 * stage] = q.b1 * x - q.a1 * y + s[2 * stage + 1];
-                s[2 * stage + 1] = q.b2 * x - q.a2 * y;
-                x = y;
-            }
-            energy += weights_[c] * x * x;
-        }
-        current_energy_ += energy;
-        ++current_samples_;
-        if (++total_samples_ == next_boundary_) close_sub_block();
+        const double in = x[f * channels_ + channel];
+        const double y = p.b0 * in + s0;
+        s0 = p.b1 * in - p.a1 * y + s1;
+        s1 = p.b2 * in - p.a2 * y;
+        const double z = q.b0 * y + s2;
+        s2 = q.b1 * y - q.a1 * z + s3;
+        s3 = q.b2 * y - q.a2 * z;
+        energy += z * z;
+    }
+    state[0] = s0, state[1] = s1, state[2] = s2, state[3] = s3;
+    current_energy_ += weights_[channel] * energy;
+}
+
+void LoudnessMeter::add(const float* interleaved, std::int64_t frames) {
+    // Sub-block boundaries split the block; within a piece each channel (pair) is filtered
+    // in one tight loop with its state in registers.
+    std::int64_t done = 0;
+    while (done < frames) {
+        const std::int64_t piece = std::min(frames - done, next_boundary_ - total_samples_);
+        const float* x = interleaved + done * channels_;
+        int c = 0;
+        for (; c + 1 < channels_; c += 2) filter_pair(x, piece, c);
+        if (c < channels_) filter_one(x, piece, c);
+        current_samples_ += piece;
+        total_samples_ += piece;
+        done += piece;
+        if (total_samples_ == next_boundary_) close_sub_block();
     }
 }
 
@@ -204,17 +255,15 @@ TruePeakMeter::TruePeakMeter(int channels, std::size_t max_block)
     scratch_.reserve(kTaps - 1 + std::max<std::size_t>(max_block, kAfter));
 }
 
-void TruePeakMeter::add(const float* interleaved, std::int64_t frames) {
+void TruePeakMeter::add(const float* interleaved, std::int64_t frames, float sample_peak) {
+    sample_peak_ = std::max(sample_peak_, sample_peak);
     const std::size_t keep = kTaps - 1;
     scratch_.resize(keep + static_cast<std::size_t>(frames));
     for (int c = 0; c < channels_; ++c) {
         float* own = history_.data() + static_cast<std::size_t>(c) * keep;
         std::copy_n(own, keep, scratch_.data());
-        for (std::int64_t f = 0; f < frames; ++f) {
-            const float x = interleaved[f * channels_ + c];
-            scratch_[keep + static_cast<std::size_t>(f)] = x;
-            sample_peak_ = std::max(sample_peak_, std::abs(x));
-        }
+        float* to = scratch_.data() + keep;
+        for (std::int64_t f = 0; f < frames; ++f) to[f] = interleaved[f * channels_ + c];
         scan();
         std::copy_n(scratch_.end() - static_cast<std::ptrdiff_t>(keep), keep, own);
     }
@@ -222,23 +271,32 @@ void TruePeakMeter::add(const float* interleaved, std::int64_t frames) {
 
 void TruePeakMeter::finish() {
     const std::vector<float> zeros(static_cast<std::size_t>(channels_) * kAfter, 0.0f);
-    add(zeros.data(), kAfter);
+    add(zeros.data(), kAfter, 0.0f);
 }
 
 // Interpolates between scratch_[n] and scratch_[n + 1] for every n whose 12-sample
 // neighbourhood lies in scratch_ and was not scanned in an earlier call.
 void TruePeakMeter::scan() {
     const auto& table = interpolator();
-    const float gate = 0.5f * sample_peak_;
+    const float gate = 0.7f * sample_peak_;
     peak_ = std::max(peak_, static_cast<double>(sample_peak_));
+    if (gate == 0.0f) return;
     const std::size_t end = scratch_.size() - kAfter;
-    for (std::size_t n = kBefore; n < end; ++n) {
-        if (std::max(std::abs(scratch_[n]), std::abs(scratch_[n + 1])) < gate || gate == 0.0f) continue;
-        const float* x = scratch_.data() + n - kBefore;
-        for (int p = 1; p < kPhases; ++p) {
-            float value = 0.0f;
-            for (int k = 0; k < kTaps; ++k) value += table[p][k] * x[k];
-            peak_ = std::max(peak_, static_cast<double>(std::abs(value)));
+    constexpr std::size_t kBlock = 64;
+    for (std::size_t block = kBefore; block < end; block += kBlock) {
+        const std::size_t stop = std::min(end, block + kBlock);
+        // Most blocks hold no sample near the peak: one vectorisable pass skips them.
+        float loudest = 0.0f;
+        for (std::size_t n = block; n <= stop && n < scratch_.size(); ++n) loudest = std::max(loudest, std::abs(scratch_[n]));
+        if (loudest < gate) continue;
+        for (std::size_t n = block; n < stop; ++n) {
+            if (std::max(std::abs(scratch_[n]), std::abs(scratch_[n + 1])) < gate) continue;
+            const float* x = scratch_.data() + n - kBefore;
+            for (int p = 1; p < kPhases; ++p) {
+                float value = 0.0f;
+                for (int k = 0; k < kTaps; ++k) value += table[p][k] * x[k];
+                peak_ = std::max(peak_, static_cast<double>(std::abs(value)));
+            }
         }
     }
 }

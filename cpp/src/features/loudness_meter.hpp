@@ -46,6 +46,8 @@ public:
     std::optional<double> loudness_range_lu() const;
 
 private:
+    void filter_pair(const float* interleaved, std::int64_t frames, int first);
+    void filter_one(const float* interleaved, std::int64_t frames, int channel);
     void close_sub_block();
     double block_loudness(std::size_t first, std::size_t count) const;
 
@@ -64,14 +66,16 @@ private:
 
 /// True peak after BS.1770-4 Annex 2: each channel 4x oversampled with a 48-tap
 /// windowed-sinc interpolator (12 taps per phase). Interpolation is evaluated only
-/// between samples of which one is at least half (-6 dB) of the largest sample seen
-/// so far: an inter-sample peak above the running maximum can only sit there for
-/// band-limited audio, and this keeps the cost a fraction of a full oversampler.
+/// between samples of which one is at least 70 % (-3 dB) of the largest sample seen
+/// so far: for band-limited audio an inter-sample peak above the running maximum sits
+/// there (3 dB is the overshoot of a quarter-rate sine at 45 degrees), and this keeps
+/// the cost a fraction of a full oversampler.
 class TruePeakMeter {
 public:
     /// max_block: the most frames one add() call will pass (scratch is sized for it).
     TruePeakMeter(int channels, std::size_t max_block);
-    void add(const float* interleaved, std::int64_t frames);
+    /// sample_peak: the largest |sample| so far over all channels (the level meter's).
+    void add(const float* interleaved, std::int64_t frames, float sample_peak);
     /// Flushes the last samples (the interpolator looks 6 samples ahead).
     void finish();
     /// Largest magnitude of the oversampled signal, linear.

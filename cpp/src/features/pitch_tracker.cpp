@@ -73,7 +73,7 @@ PitchSummary summarise_pitch(const std::vector<float>& f0_hz, const std::vector<
     if (f0_hz.empty()) return summary;
     const float loudest = *std::max_element(frame_rms.begin(), frame_rms.end());
     if (!(loudest > 0.0f)) return summary;
-    const float floor = loudest * 0.0316f;  // -30 dB
+    const float floor = loudest * kPitchFloor;
     std::vector<double> voiced, confidences;
     std::size_t loud = 0;
     for (std::size_t i = 0; i < f0_hz.size(); ++i) {

@@ -36,7 +36,7 @@ private:
 };
 
 /// The per-file pitch: pitched when at least kMinVoicedShare of the loud frames
-/// (within 30 dB of the loudest) are voiced with confidence >= kMinConfidence;
+/// (above kPitchFloor of the loudest) are voiced with confidence >= kMinConfidence;
 /// then the median f0 of those frames, its nearest equal-tempered note (A4 = 440 Hz)
 /// and the deviation from it in cents.
 struct PitchSummary {
@@ -48,6 +48,8 @@ struct PitchSummary {
 };
 
 inline constexpr double kMinVoicedShare = 0.5;
+/// Frames quieter than this fraction of the loudest frame's RMS (-30 dB) are left out.
+inline constexpr float kPitchFloor = 0.0316f;
 inline constexpr double kMinConfidence = 0.85;
 
 PitchSummary summarise_pitch(const std::vector<float>& f0_hz, const std::vector<float>& confidence,
