@@ -93,6 +93,8 @@ def test_cache_hits_renames_copies_and_config_changes(library: list[Path], tmp_p
         warm = samplemind.analyze_batch([renamed, copy, *library[2:]], cache=cache, progress=hits.append)
         assert hits[-1].cached == len(library)  # nothing re-analysed
         assert warm[0].path == str(renamed) and warm[0].mfcc_mean.tolist() == cold[0].mfcc_mean.tolist()
+        assert {**warm[2].to_dict(), "path": None} == {**cold[2].to_dict(), "path": None}  # a cached result is whole
+        assert warm[2].embedding.flags.writeable
         other = samplemind.AnalysisConfig(n_mfcc=13)
         misses: list[samplemind.BatchProgress] = []
         changed = samplemind.analyze_batch(library[2:], cache=cache, config=other, progress=misses.append)

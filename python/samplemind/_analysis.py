@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Analysis", "Stats"]
+__all__ = ["VECTOR_FIELDS", "Analysis", "Stats"]
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -24,7 +24,8 @@ _LEVEL = (
     "non_finite_samples",
 )
 _INFO = ("sample_rate", "channels", "frames", "duration_s", "container", "sample_format", "bit_depth", "decoder")
-_VECTORS = ("mel_mean_db", "mfcc_mean", "mfcc_std", "chroma_mean", "embedding")
+VECTOR_FIELDS = ("mel_mean_db", "mfcc_mean", "mfcc_std", "chroma_mean", "embedding")
+_VECTORS = VECTOR_FIELDS
 _MUSICAL = (
     "loudness_lufs", "true_peak_dbtp", "loudness_range_lu",
     "attack_time_s", "log_attack_time", "decay_time_s", "temporal_centroid_s", "effective_duration_s",

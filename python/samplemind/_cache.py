@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from samplemind._analysis import Analysis
+import numpy as np
+
+from samplemind._analysis import VECTOR_FIELDS, Analysis
 from samplemind._config import AnalysisConfig
 from samplemind._core import __version__ as ENGINE_VERSION
 from samplemind._data_dir import resolve_data_dir
@@ -30,7 +32,7 @@ from samplemind._exceptions import AnalysisCancelled, AnalysisError, _from_core
 
 __all__ = ["FileKey", "ResultCache"]
 
-SCHEMA_VERSION = 2  # 2: musical descriptors and the embedding
+SCHEMA_VERSION = 3  # 2: musical descriptors and the embedding; 3: vectors stored as a float32 blob
 _HASH_CHUNK = 1 << 20
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -40,6 +42,7 @@ CREATE TABLE IF NOT EXISTS analyses (
     ok INTEGER NOT NULL,
     result TEXT NOT NULL,
     created_at REAL NOT NULL,
+    vectors BLOB,
     PRIMARY KEY (content_hash, config_key)
 );
 CREATE TABLE IF NOT EXISTS files (
@@ -92,6 +95,9 @@ class ResultCache:
         with self._transaction():
             for statement in filter(None, (s.strip() for s in _SCHEMA.split(";"))):
                 self._db.execute(statement)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(analyses)")}
+            if "vectors" not in columns:  # a data folder written by schema 1 or 2
+                self._db.execute("ALTER TABLE analyses ADD COLUMN vectors BLOB")
             self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def close(self) -> None:
@@ -132,10 +138,11 @@ class ResultCache:
         """Cached results by position in `keys`, each reported under its current path."""
         cfg = config_key(config)
         hashes = sorted({key.content_hash for key in keys if key is not None})
-        rows: dict[str, tuple[int, str]] = {}
+        rows: dict[str, tuple[int, str, bytes | None]] = {}
         for chunk in _chunks(hashes):
-            query = f"SELECT content_hash, ok, result FROM analyses WHERE config_key = ? AND content_hash IN ({_marks(chunk)})"
-            rows.update({h: (ok, text) for h, ok, text in self._db.execute(query, (cfg, *chunk))})
+            query = (f"SELECT content_hash, ok, result, vectors FROM analyses"
+                     f" WHERE config_key = ? AND content_hash IN ({_marks(chunk)})")
+            rows.update({h: (ok, text, blob) for h, ok, text, blob in self._db.execute(query, (cfg, *chunk))})
         found: dict[int, Analysis | AnalysisError] = {}
         for index, key in enumerate(keys):
             if key is not None and key.content_hash in rows:
@@ -160,7 +167,11 @@ class ResultCache:
         ]
         if rows:
             with self._transaction():
-                self._db.executemany("INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?)", rows)
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO analyses (content_hash, config_key, ok, result, vectors, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
 
     def stats(self) -> dict[str, int]:
         """Row counts: analyses and known files."""
@@ -211,15 +222,26 @@ def _try_hash(path: str) -> str | None:
         return None  # unreadable now: the analysis will report why
 
 
-def _encode(result: Analysis | AnalysisError) -> tuple[int, str]:
+def _encode(result: Analysis | AnalysisError) -> tuple[int, str, bytes | None]:
+    """(ok, JSON of the scalars, float32 blob of the vectors): JSON text of a few hundred
+    floats costs more to parse than everything else in a warm re-scan."""
     if isinstance(result, Analysis):
-        return 1, json.dumps(result.to_dict())
-    return 0, json.dumps({"code": result.code, "reason": result.reason})
+        data = result.to_dict()
+        vectors = np.concatenate([np.asarray(data.pop(name), dtype=np.float32) for name in VECTOR_FIELDS])
+        lengths = [len(getattr(result, name)) for name in VECTOR_FIELDS]
+        data["vector_lengths"] = lengths
+        return 1, json.dumps(data), vectors.tobytes()
+    return 0, json.dumps({"code": result.code, "reason": result.reason}), None
 
 
-def _decode(ok: int, text: str, path: str) -> Analysis | AnalysisError:
+def _decode(ok: int, text: str, blob: bytes | None, path: str) -> Analysis | AnalysisError:
     data: dict[str, Any] = json.loads(text)
-    if ok:
-        data["path"] = path
-        return Analysis.from_dict(data)
-    return _from_core(data["code"], path, data["reason"])
+    if not ok:
+        return _from_core(data["code"], path, data["reason"])
+    data["path"] = path
+    vectors = np.frombuffer(blob or b"", dtype=np.float32).copy()  # writable, like fresh results
+    offset = 0
+    for name, length in zip(VECTOR_FIELDS, data.pop("vector_lengths")):
+        data[name] = vectors[offset : offset + length]
+        offset += length
+    return Analysis.from_dict(data)
