@@ -89,52 +89,50 @@ namespace {
 // recursion, not arithmetic, bounds the speed, and two independent chains share it.
 using Double2 = double __attribute__((vector_size(16)));
 
-struct Lanes {
-    Double2 b0, b1, b2, a1, a2;
-    explicit Lanes(const Biquad& q)
-        : b0{q.b0, q.b0}, b1{q.b1, q.b1}, b2{q.b2, q.b2}, a1{q.a1, q.a1}, a2{q.a2, q.a2} {}
-};
+// The two K-weighting sections over `frames` inputs, for one channel (Value = double)
+// or a pair (Value = Double2). state: s0..s3 of both sections. Returns the sum of the
+// squared outputs.
+template <typename Value, typename Load>
+Value k_weight(const std::array<Biquad, 2>& sections, Value (&state)[4], std::int64_t frames, Load load) {
+    auto coefficient = [](double c) { return Value{} + c; };  // broadcast to every lane
+    const Value pb0 = coefficient(sections[0].b0), pb1 = coefficient(sections[0].b1), pb2 = coefficient(sections[0].b2);
+    const Value pa1 = coefficient(sections[0].a1), pa2 = coefficient(sections[0].a2);
+    const Value qb0 = coefficient(sections[1].b0), qb1 = coefficient(sections[1].b1), qb2 = coefficient(sections[1].b2);
+    const Value qa1 = coefficient(sections[1].a1), qa2 = coefficient(sections[1].a2);
+    Value s0 = state[0], s1 = state[1], s2 = state[2], s3 = state[3], energy{};
+    for (std::int64_t f = 0; f < frames; ++f) {  // two transposed direct form II sections
+        const Value in = load(f);
+        const Value y = pb0 * in + s0;
+        s0 = pb1 * in - pa1 * y + s1;
+        s1 = pb2 * in - pa2 * y;
+        const Value z = qb0 * y + s2;
+        s2 = qb1 * y - qa1 * z + s3;
+        s3 = qb2 * y - qa2 * z;
+        energy += z * z;
+    }
+    state[0] = s0, state[1] = s1, state[2] = s2, state[3] = s3;
+    return energy;
+}
 
 }  // namespace
 
 void LoudnessMeter::filter_pair(const float* x, std::int64_t frames, int first) {
     double* left = state_.data() + 4 * first;
     double* right = left + 4;
-    Double2 s0{left[0], right[0]}, s1{left[1], right[1]}, s2{left[2], right[2]}, s3{left[3], right[3]};
-    const Lanes p(filters_[0]), q(filters_[1]);
-    Double2 energy{0.0, 0.0};
-    for (std::int64_t f = 0; f < frames; ++f) {  // two transposed direct form II sections
-        const Double2 in{x[f * channels_ + first], x[f * channels_ + first + 1]};
-        const Double2 y = p.b0 * in + s0;
-        s0 = p.b1 * in - p.a1 * y + s1;
-        s1 = p.b2 * in - p.a2 * y;
-        const Double2 z = q.b0 * y + s2;
-        s2 = q.b1 * y - q.a1 * z + s3;
-        s3 = q.b2 * y - q.a2 * z;
-        energy += z * z;
-    }
-    left[0] = s0[0], left[1] = s1[0], left[2] = s2[0], left[3] = s3[0];
-    right[0] = s0[1], right[1] = s1[1], right[2] = s2[1], right[3] = s3[1];
+    Double2 state[4] = {{left[0], right[0]}, {left[1], right[1]}, {left[2], right[2]}, {left[3], right[3]}};
+    const Double2 energy = k_weight(filters_, state, frames, [&](std::int64_t f) {
+        return Double2{x[f * channels_ + first], x[f * channels_ + first + 1]};
+    });
+    for (int i = 0; i < 4; ++i) left[i] = state[i][0], right[i] = state[i][1];
     current_energy_ += weights_[first] * energy[0] + weights_[first + 1] * energy[1];
 }
 
 void LoudnessMeter::filter_one(const float* x, std::int64_t frames, int channel) {
-    double* state = state_.data() + 4 * channel;
-    double s0 = state[0], s1 = state[1], s2 = state[2], s3 = state[3];
-    const Biquad& p = filters_[0];
-    const Biquad& q = filters_[1];
-    double energy = 0.0;
-    for (std::int64_t f = 0; f < frames; ++f) {
-        const double in = x[f * channels_ + channel];
-        const double y = p.b0 * in + s0;
-        s0 = p.b1 * in - p.a1 * y + s1;
-        s1 = p.b2 * in - p.a2 * y;
-        const double z = q.b0 * y + s2;
-        s2 = q.b1 * y - q.a1 * z + s3;
-        s3 = q.b2 * y - q.a2 * z;
-        energy += z * z;
-    }
-    state[0] = s0, state[1] = s1, state[2] = s2, state[3] = s3;
+    double* own = state_.data() + 4 * channel;
+    double state[4] = {own[0], own[1], own[2], own[3]};
+    const double energy =
+        k_weight(filters_, state, frames, [&](std::int64_t f) { return static_cast<double>(x[f * channels_ + channel]); });
+    std::copy_n(state, 4, own);
     current_energy_ += weights_[channel] * energy;
 }
 
