@@ -1,0 +1,423 @@
+"""Similarity search over the embeddings ("more like this"), backed by usearch.
+
+SQLite (the data folder's samplemind.sqlite3) is the source of truth: one row per
+indexed sample with its path, content hash, embedding and main descriptors. The
+usearch graph is a cache of it, saved as ``similarity-v<EMBEDDING_VERSION>.usearch``
+with a JSON sidecar holding its SHA-256, row count and embedding version. It is
+written atomically (temporary file, fsync, rename) and verified before loading: a
+missing, stale, damaged or other-version file is rebuilt from SQLite (a damaged
+graph can crash usearch, so it is never loaded unverified).
+
+Similarity is the cosine of two embeddings clipped to [0, 1]. Aspect weights rescale
+the aspect sub-vectors of the query and the candidates alike: the approximate search
+fetches a generous candidate pool, which is then filtered and re-ranked exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from usearch.index import Index
+
+from samplemind._analysis import Analysis
+from samplemind._api import analyze
+from samplemind._batch import analyze_batch
+from samplemind._cache import ResultCache, content_hash
+from samplemind._data_dir import resolve_data_dir
+from samplemind._embedding import EMBEDDING_ASPECTS, EMBEDDING_VERSION
+from samplemind._exceptions import AnalysisError
+
+__all__ = ["SearchFilters", "SearchResult", "SimilarityIndex"]
+
+Vector = npt.NDArray[np.float32]
+Query = str | os.PathLike[str] | Analysis | npt.ArrayLike | int
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS samples (
+    key INTEGER PRIMARY KEY AUTOINCREMENT,
+    path TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL,
+    embedding_version INTEGER NOT NULL,
+    embedding BLOB NOT NULL,
+    descriptors TEXT NOT NULL,
+    added_at REAL NOT NULL
+)
+"""
+_DESCRIPTORS = ("duration_s", "tempo_bpm", "key", "is_loop", "pitch_hz", "pitch_note", "loudness_lufs",
+                "centroid_hz_mean")
+_NOTES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
+_MIN_POOL = 256  # candidates fetched from the graph before exact filtering and re-ranking
+_ADD_BATCH = 1024  # vectors added per lock hold: searches wait at most this long
+
+
+@dataclass(frozen=True, kw_only=True)
+class SearchFilters:
+    """Constraints on results; None means no constraint. Ranges are inclusive."""
+
+    tempo_bpm: tuple[float, float] | None = None
+    key: str | None = None
+    """A key such as "A minor"."""
+    compatible_keys: bool = False
+    """Also accept the relative key and the keys a fifth up or down (and their relatives)."""
+    duration_s: tuple[float, float] | None = None
+    is_loop: bool | None = None
+    pitch_hz: tuple[float, float] | None = None
+
+    def accepts(self, descriptors: Mapping[str, Any]) -> bool:
+        if self.tempo_bpm and not _within(descriptors.get("tempo_bpm"), self.tempo_bpm):
+            return False
+        if self.duration_s and not _within(descriptors.get("duration_s"), self.duration_s):
+            return False
+        if self.pitch_hz and not _within(descriptors.get("pitch_hz"), self.pitch_hz):
+            return False
+        if self.is_loop is not None and bool(descriptors.get("is_loop")) != self.is_loop:
+            return False
+        if self.key is not None:
+            wanted = compatible_keys(self.key) if self.compatible_keys else {self.key}
+            return descriptors.get("key") in wanted
+        return True
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    key: int
+    """The sample's key in the index."""
+    path: str
+    similarity: float
+    """Cosine of the (weighted) embeddings, clipped to [0, 1]."""
+    aspects: dict[str, float]
+    """Per-aspect similarity: why it matched."""
+    descriptors: dict[str, Any] = field(default_factory=dict)
+    """duration_s, tempo_bpm, key, is_loop, pitch_hz, pitch_note, loudness_lufs, centroid_hz_mean."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "path": self.path, "similarity": self.similarity, "aspects": self.aspects,
+                **self.descriptors}
+
+
+class SimilarityIndex:
+    """A persistent similarity index in a data folder (default: the user's cache folder).
+
+    Thread-safe: searches may run while other threads add or remove; additions hold the
+    lock for at most _ADD_BATCH vectors at a time.
+    """
+
+    def __init__(self, data_dir: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
+        self.data_dir = resolve_data_dir(data_dir)
+        self.read_only = read_only
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.data_dir / "samplemind.sqlite3", timeout=60.0, isolation_level=None,
+                                   check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(_SCHEMA)
+        self._ndim = sum(size for _, size, _ in EMBEDDING_ASPECTS.values())
+        self._graph_path = self.data_dir / f"similarity-v{EMBEDDING_VERSION}.usearch"
+        self._sidecar_path = self._graph_path.with_suffix(".json")
+        self._index = self._open_graph()
+        self._dirty = False
+
+    # --- adding and removing -------------------------------------------------------
+
+    def add(self, analyses: Iterable[Analysis]) -> list[int]:
+        """Adds (or, for a path already indexed, replaces) analyses of files; returns keys."""
+        keys = []
+        batch = [a for a in analyses if a.path is not None]
+        for start in range(0, len(batch), _ADD_BATCH):
+            with self._lock:
+                keys += [self._upsert(a) for a in batch[start : start + _ADD_BATCH]]
+                self._dirty = True
+        return keys
+
+    def add_paths(self, paths: Iterable[str | os.PathLike[str]], *, workers: int = 0,
+                  cache: ResultCache | None = None, progress: Any = None) -> list[AnalysisError]:
+        """Analyses what the cache lacks, indexes the rest; returns the files that failed."""
+        results = analyze_batch(paths, workers=workers, cache=cache, progress=progress)
+        self.add(r for r in results if isinstance(r, Analysis))
+        self.save()
+        return [r for r in results if isinstance(r, AnalysisError)]
+
+    def remove(self, paths: Iterable[str | os.PathLike[str]]) -> int:
+        """Removes samples by path; returns how many were indexed."""
+        removed = 0
+        with self._lock:
+            for path in paths:
+                row = self._db.execute("SELECT key FROM samples WHERE path = ?", (os.fspath(path),)).fetchone()
+                if row is None:
+                    continue
+                self._db.execute("DELETE FROM samples WHERE key = ?", (row[0],))
+                self._index.remove(int(row[0]))
+                removed += 1
+            self._dirty = self._dirty or removed > 0
+        return removed
+
+    # --- searching -------------------------------------------------------------------
+
+    def search(self, query: Query, *, k: int = 10, min_similarity: float = 0.0, filters: SearchFilters | None = None,
+               weights: Mapping[str, float] | None = None) -> list[SearchResult]:
+        """The k most similar samples to `query`: a file path, an Analysis, an embedding,
+        or the key of an indexed sample (which then comes first, with similarity 1.0)."""
+        return self.batch_search([query], k=k, min_similarity=min_similarity, filters=filters, weights=weights)[0]
+
+    def batch_search(self, queries: Sequence[Query], *, k: int = 10, min_similarity: float = 0.0,
+                     filters: SearchFilters | None = None,
+                     weights: Mapping[str, float] | None = None) -> list[list[SearchResult]]:
+        if k < 1:
+            raise ValueError(f"k must be >= 1, got {k}")
+        if not 0.0 <= min_similarity <= 1.0:
+            raise ValueError(f"min_similarity must be in [0, 1], got {min_similarity}")
+        scale = _aspect_scale(weights, self._ndim)
+        resolved = [self._resolve(q) for q in queries]
+        vectors = np.stack([v for v, _ in resolved]) if resolved else np.zeros((0, self._ndim), np.float32)
+        with self._lock:
+            count = len(self._index)
+            if count == 0:
+                return [[] for _ in queries]
+            pool = min(count, max(_MIN_POOL, 20 * k))
+            matches = self._index.search(vectors * scale, pool)
+        answers = []
+        for row, (vector, _) in enumerate(resolved):
+            keys = np.atleast_2d(matches.keys)[row]
+            answers.append(self._rank(vector, [int(x) for x in keys], k, min_similarity, filters, scale))
+        return answers
+
+    def stats(self) -> dict[str, Any]:
+        count = self._db.execute("SELECT COUNT(*) FROM samples WHERE embedding_version = ?",
+                                 (EMBEDDING_VERSION,)).fetchone()[0]
+        size = self._graph_path.stat().st_size if self._graph_path.exists() else 0
+        return {"samples": int(count), "embedding_version": EMBEDDING_VERSION, "dimensions": self._ndim,
+                "index_file": str(self._graph_path), "index_bytes": size}
+
+    # --- persistence ------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Writes the graph atomically with its checksum sidecar (no-op when unchanged)."""
+        with self._lock:
+            if not self._dirty or self.read_only:
+                return
+            temporary = self._graph_path.with_suffix(".usearch.tmp")
+            self._index.save(str(temporary))
+            _fsync(temporary)
+            os.replace(temporary, self._graph_path)
+            sidecar = {"sha256": _sha256(self._graph_path), "count": len(self._index),
+                       "embedding_version": EMBEDDING_VERSION, "ndim": self._ndim}
+            _write_atomically(self._sidecar_path, json.dumps(sidecar).encode())
+            self._dirty = False
+
+    def rebuild(self) -> None:
+        """Rebuilds the graph from SQLite (the source of truth) and saves it."""
+        with self._lock:
+            self._index = self._graph_from_rows()
+            self._dirty = True
+            self.save()
+
+    def close(self) -> None:
+        self.save()
+        self._db.close()
+
+    def __enter__(self) -> SimilarityIndex:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    # --- internals ----------------------------------------------------------------------
+
+    def _new_graph(self) -> Index:
+        return Index(ndim=self._ndim, metric="cos", dtype="f32")
+
+    def _open_graph(self) -> Index:
+        """The saved graph when it verifies against its sidecar and SQLite, else a rebuild."""
+        if self._verified():
+            graph = Index.restore(str(self._graph_path), view=self.read_only)
+            if graph is not None and graph.ndim == self._ndim:
+                return graph
+        graph = self._graph_from_rows()
+        self._index = graph
+        self._dirty = True
+        self.save()
+        return graph
+
+    def _verified(self) -> bool:
+        try:
+            sidecar = json.loads(self._sidecar_path.read_text())
+        except (OSError, ValueError):
+            return False
+        rows = self._db.execute("SELECT COUNT(*) FROM samples WHERE embedding_version = ?",
+                                (EMBEDDING_VERSION,)).fetchone()[0]
+        return (self._graph_path.exists() and sidecar.get("embedding_version") == EMBEDDING_VERSION
+                and sidecar.get("count") == rows and sidecar.get("ndim") == self._ndim
+                and sidecar.get("sha256") == _sha256(self._graph_path))
+
+    def _graph_from_rows(self) -> Index:
+        graph = self._new_graph()
+        rows = self._db.execute("SELECT key, embedding FROM samples WHERE embedding_version = ?",
+                                (EMBEDDING_VERSION,)).fetchall()
+        if rows:
+            keys = np.array([r[0] for r in rows], dtype=np.uint64)
+            vectors = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+            graph.add(keys, vectors)
+        return graph
+
+    def _upsert(self, analysis: Analysis) -> int:
+        path = str(analysis.path)
+        descriptors = _descriptors(analysis)
+        digest = _hash_or_empty(path)
+        row = self._db.execute("SELECT key FROM samples WHERE path = ?", (path,)).fetchone()
+        blob = np.asarray(analysis.embedding, dtype=np.float32).tobytes()
+        if row is not None:
+            key = int(row[0])
+            self._db.execute("UPDATE samples SET content_hash = ?, embedding_version = ?, embedding = ?, "
+                             "descriptors = ?, added_at = ? WHERE key = ?",
+                             (digest, EMBEDDING_VERSION, blob, json.dumps(descriptors), time.time(), key))
+            self._index.remove(key)
+        else:
+            cursor = self._db.execute("INSERT INTO samples (path, content_hash, embedding_version, embedding, "
+                                      "descriptors, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+                                      (path, digest, EMBEDDING_VERSION, blob, json.dumps(descriptors), time.time()))
+            key = int(cursor.lastrowid or 0)
+        self._index.add(key, np.asarray(analysis.embedding, dtype=np.float32))
+        return key
+
+    def _resolve(self, query: Query) -> tuple[Vector, int | None]:
+        """(embedding, key of the query when it is indexed)."""
+        if isinstance(query, (int, np.integer)) and not isinstance(query, bool):
+            row = self._db.execute("SELECT embedding FROM samples WHERE key = ?", (int(query),)).fetchone()
+            if row is None:
+                raise KeyError(f"no indexed sample has key {query}")
+            return np.frombuffer(row[0], dtype=np.float32), int(query)
+        if isinstance(query, Analysis):
+            return np.asarray(query.embedding, dtype=np.float32), self._key_of(query.path)
+        if isinstance(query, (str, os.PathLike)):
+            path = os.fspath(query)
+            own = self._key_of(path)
+            if own is not None:
+                return self._resolve(own)
+            return np.asarray(analyze(path).embedding, dtype=np.float32), None
+        vector = np.asarray(query, dtype=np.float32).reshape(-1)
+        if vector.shape != (self._ndim,):
+            raise ValueError(f"query vector must have {self._ndim} values (EMBEDDING_ASPECTS), got {vector.shape}")
+        return vector, None
+
+    def _key_of(self, path: str | None) -> int | None:
+        if path is None:
+            return None
+        row = self._db.execute("SELECT key FROM samples WHERE path = ?", (path,)).fetchone()
+        return int(row[0]) if row else None
+
+    def _rank(self, query: Vector, candidates: list[int], k: int, min_similarity: float,
+              filters: SearchFilters | None, scale: Vector) -> list[SearchResult]:
+        if not candidates:
+            return []
+        marks = ", ".join("?" * len(candidates))
+        rows = self._db.execute(f"SELECT key, path, embedding, descriptors FROM samples WHERE key IN ({marks})",
+                                candidates).fetchall()
+        weighted_query = _unit(query * scale)
+        results = []
+        for key, path, blob, text in rows:
+            descriptors = json.loads(text)
+            if filters is not None and not filters.accepts(descriptors):
+                continue
+            vector = np.frombuffer(blob, dtype=np.float32)
+            similarity = max(0.0, float(weighted_query @ _unit(vector * scale)))
+            if similarity < min_similarity:
+                continue
+            results.append(SearchResult(int(key), path, similarity, _aspect_similarities(query, vector), descriptors))
+        results.sort(key=lambda r: -r.similarity)
+        return results[:k]
+
+
+def compatible_keys(key: str) -> set[str]:
+    """The key, its relative, and the keys a fifth up and down with their relatives."""
+    name, mode = key.split()
+    tonic = _NOTES.index(name)
+    minor = mode == "minor"
+    keys = set()
+    for shift in (0, 7, 5):
+        t = (tonic + shift) % 12
+        relative = (t + 3) % 12 if minor else (t + 9) % 12
+        keys.add(f"{_NOTES[t]} {mode}")
+        keys.add(f"{_NOTES[relative]} {'major' if minor else 'minor'}")
+    return keys
+
+
+def _aspect_scale(weights: Mapping[str, float] | None, ndim: int) -> Vector:
+    """Per-dimension factors: sqrt(weight / default weight) for each aspect's slice."""
+    scale = np.ones(ndim, dtype=np.float32)
+    for name, value in (weights or {}).items():
+        if name not in EMBEDDING_ASPECTS:
+            raise ValueError(f"unknown aspect {name!r}; aspects are {sorted(EMBEDDING_ASPECTS)}")
+        if value < 0:
+            raise ValueError(f"aspect weight {name}={value} must be >= 0")
+        offset, size, default = EMBEDDING_ASPECTS[name]
+        scale[offset : offset + size] = np.sqrt(value / default) if default > 0 else 0.0
+    return scale
+
+
+def _aspect_similarities(a: Vector, b: Vector) -> dict[str, float]:
+    out = {}
+    for name, (offset, size, _) in EMBEDDING_ASPECTS.items():
+        x, y = a[offset : offset + size], b[offset : offset + size]
+        norm = float(np.linalg.norm(x) * np.linalg.norm(y))
+        out[name] = max(0.0, float(x @ y) / norm) if norm > 0 else 0.0
+    return out
+
+
+def _unit(vector: Vector) -> Vector:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
+
+
+def _within(value: Any, bounds: tuple[float, float]) -> bool:
+    return value is not None and bounds[0] <= float(value) <= bounds[1]
+
+
+def _descriptors(analysis: Analysis) -> dict[str, Any]:
+    data = {name: getattr(analysis, name) for name in _DESCRIPTORS if name != "centroid_hz_mean"}
+    data["centroid_hz_mean"] = analysis.centroid_hz.mean
+    return data
+
+
+def _hash_or_empty(path: str) -> str:
+    try:
+        return content_hash(path)
+    except OSError:
+        return ""
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_suffix(path.suffix + ".tmp")
+    with open(temporary, "wb") as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, path)

@@ -1,0 +1,166 @@
+"""SimilarityIndex: self-queries, filters, weights, persistence, damaged index files,
+concurrency, and neighbour quality against an MFCC-mean baseline."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+import samplemind
+from samplemind import SearchFilters, SimilarityIndex
+from tests.musical_signals import note
+from tests.test_embedding import KINDS
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path], list[str]]:
+    """Six variations of each of the seven kinds, as files."""
+    folder = tmp_path_factory.mktemp("lib")
+    paths, labels = [], []
+    for kind, make in KINDS.items():
+        for seed in range(6):
+            rng = np.random.default_rng(500 + seed)
+            y = make(rng, 44100)
+            path = folder / f"{kind}-{seed}.wav"
+            sf.write(str(path), (0.8 * y / np.abs(y).max()).astype(np.float32), 44100)
+            paths.append(path)
+            labels.append(kind)
+    return folder, paths, labels
+
+
+@pytest.fixture
+def index(library: tuple[Path, list[Path], list[str]], tmp_path: Path) -> SimilarityIndex:
+    _, paths, _ = library
+    idx = SimilarityIndex(tmp_path / "data")
+    assert idx.add_paths(paths) == []
+    return idx
+
+
+def test_self_query_comes_first_with_similarity_one(index: SimilarityIndex, library: tuple) -> None:
+    _, paths, _ = library
+    for path in paths[::7]:
+        first = index.search(path, k=3)[0]
+        assert first.path == str(path) and first.similarity == pytest.approx(1.0, abs=1e-5)
+        by_key = index.search(first.key, k=1)[0]
+        assert by_key.key == first.key and set(by_key.aspects) == set(samplemind.EMBEDDING_ASPECTS)
+
+
+def test_queries_by_analysis_and_vector_agree(index: SimilarityIndex, library: tuple, tmp_path: Path) -> None:
+    _, paths, _ = library
+    outside = tmp_path / "new.wav"
+    sf.write(str(outside), note(64, 1.0), 44100)
+    analysis = samplemind.analyze(outside)
+    by_file = [r.key for r in index.search(outside, k=5)]
+    assert by_file == [r.key for r in index.search(analysis, k=5)] == [r.key for r in index.search(analysis.embedding, k=5)]
+
+
+def test_min_similarity_and_filters(index: SimilarityIndex, library: tuple) -> None:
+    _, paths, _ = library
+    query = paths[0]
+    everything = index.search(query, k=100)
+    assert len(everything) == len(paths)
+    cut = index.search(query, k=100, min_similarity=0.8)
+    assert cut and all(r.similarity >= 0.8 for r in cut) and len(cut) < len(everything)
+    loops = index.search(query, k=100, filters=SearchFilters(is_loop=True))
+    assert loops and all(r.descriptors["is_loop"] for r in loops)
+    short = index.search(query, k=100, filters=SearchFilters(duration_s=(0.0, 0.5)))
+    assert short and all(r.descriptors["duration_s"] <= 0.5 for r in short)
+    tempo = index.search(query, k=100, filters=SearchFilters(tempo_bpm=(80, 160)))
+    assert all(80 <= r.descriptors["tempo_bpm"] <= 160 for r in tempo)
+    keyed = index.search(query, k=100, filters=SearchFilters(key="C major", compatible_keys=True))
+    assert all(r.descriptors["key"] in {"C major", "A minor", "G major", "E minor", "F major", "D minor"} for r in keyed)
+
+
+def test_weights_change_the_ranking(index: SimilarityIndex, library: tuple) -> None:
+    _, paths, labels = library
+    query = paths[labels.index("tonal")]
+    default = [r.key for r in index.search(query, k=10)]
+    rhythm_only = [r.key for r in index.search(query, k=10, weights={"rhythm": 1.0, "timbre": 0, "spectrum": 0,
+                                                                     "pitch": 0, "envelope": 0})]
+    assert default != rhythm_only
+    with pytest.raises(ValueError, match="unknown aspect"):
+        index.search(query, weights={"colour": 1.0})
+
+
+def test_add_update_remove_and_reopen(index: SimilarityIndex, library: tuple, tmp_path: Path) -> None:
+    _, paths, _ = library
+    first = index.search(paths[3], k=1)[0]
+    keys = index.add([samplemind.analyze(paths[3])])  # re-adding a path replaces it, same key
+    assert len(index) == len(paths) and keys == [first.key]
+    assert index.remove([paths[5], tmp_path / "never-indexed.wav"]) == 1
+    assert all(r.path != str(paths[5]) for r in index.search(paths[3], k=100))
+    before = [(r.key, round(r.similarity, 6)) for r in index.search(paths[3], k=8)]
+    index.close()
+    reopened = SimilarityIndex(tmp_path / "data")
+    assert len(reopened) == len(paths) - 1
+    assert [(r.key, round(r.similarity, 6)) for r in reopened.search(paths[3], k=8)] == before
+    reopened.close()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "version", "delete"])
+def test_damaged_index_file_is_detected_and_rebuilt(index: SimilarityIndex, library: tuple, tmp_path: Path,
+                                                    damage: str) -> None:
+    _, paths, _ = library
+    expected = [r.key for r in index.search(paths[1], k=10)]
+    index.close()
+    graph = tmp_path / "data" / f"similarity-v{samplemind.EMBEDDING_VERSION}.usearch"
+    sidecar = graph.with_suffix(".json")
+    content = bytearray(graph.read_bytes())
+    if damage == "truncate":
+        graph.write_bytes(bytes(content[: len(content) // 3]))
+    elif damage == "flip":
+        content[len(content) // 2] ^= 0xFF
+        graph.write_bytes(bytes(content))
+    elif damage == "version":
+        sidecar.write_text(sidecar.read_text().replace('"embedding_version": 1', '"embedding_version": 0'))
+    else:
+        graph.unlink()
+    reopened = SimilarityIndex(tmp_path / "data")  # verifies, rebuilds from SQLite, never loads a bad graph
+    assert [r.key for r in reopened.search(paths[1], k=10)] == expected
+    reopened.close()
+
+
+def test_concurrent_adds_and_searches(index: SimilarityIndex, library: tuple) -> None:
+    _, paths, _ = library
+    analyses = [samplemind.analyze(p) for p in paths[:12]]
+    errors: list[BaseException] = []
+
+    def add() -> None:
+        try:
+            for _ in range(5):
+                index.add(analyses)
+        except BaseException as error:  # noqa: BLE001 - surfaced below
+            errors.append(error)
+
+    def search() -> None:
+        try:
+            for path in paths * 2:
+                assert index.search(path, k=5)
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=add), threading.Thread(target=search), threading.Thread(target=search)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and len(index) == len(paths)
+
+
+def test_neighbours_beat_an_mfcc_mean_baseline(index: SimilarityIndex, library: tuple) -> None:
+    _, paths, labels = library
+    by_path = dict(zip(map(str, paths), labels))
+    ours, baseline = [], []
+    mfcc = np.stack([samplemind.analyze(p).mfcc_mean for p in paths])
+    for i, path in enumerate(paths):
+        neighbours = [r for r in index.search(path, k=6) if r.path != str(path)][:5]
+        ours.append(np.mean([by_path[r.path] == labels[i] for r in neighbours]))
+        distances = np.linalg.norm(mfcc - mfcc[i], axis=1)
+        distances[i] = np.inf
+        baseline.append(np.mean([labels[j] == labels[i] for j in np.argsort(distances)[:5]]))
+    print(f"precision@5: embedding {np.mean(ours):.3f}, MFCC-mean baseline {np.mean(baseline):.3f}")
+    assert np.mean(ours) >= 0.9 and np.mean(ours) > np.mean(baseline)
