@@ -57,3 +57,25 @@ def test_help_has_examples() -> None:
     for command in ("analyze", "demo"):
         result = run(command, "--help")
         assert result.returncode == 0 and "examples:" in result.stdout
+
+
+def test_index_and_search(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    pack = tmp_path / "pack"
+    assert run("demo", str(pack), data_dir=data).returncode == 0  # also indexes the pack
+    stats = subprocess.run([sys.executable, "-m", "samplemind", "index", "--stats", "--data-dir", str(data)],
+                           capture_output=True, text=True, check=True).stdout
+    assert "samples: 15" in stats
+    search = [sys.executable, "-m", "samplemind", "search", str(pack / "kick-deep.wav"), "-k", "3",
+              "--format", "json", "--data-dir", str(data)]
+    results = json.loads(subprocess.run(search, capture_output=True, text=True, check=True).stdout)
+    assert results[0]["path"] == str(pack / "kick-deep.wav") and results[0]["similarity"] == 1.0
+    assert [r["path"] for r in results[1:]] == sorted(r["path"] for r in results[1:] if "kick" in r["path"])
+    loops = subprocess.run([*search[:7], "--loops", "only", "--format", "json", "--data-dir", str(data)],
+                           capture_output=True, text=True, check=True).stdout
+    assert all("loop" in r["path"] for r in json.loads(loops))
+    removed = subprocess.run([sys.executable, "-m", "samplemind", "index", "--remove", str(pack / "clap.aiff"),
+                              "--data-dir", str(data)], capture_output=True, text=True, check=True)
+    assert "removed 1 of 1" in removed.stderr
+    bad = subprocess.run([*search[:4], "--tempo", "fast", "--data-dir", str(data)], capture_output=True, text=True)
+    assert bad.returncode == 2 and "--tempo" in bad.stderr

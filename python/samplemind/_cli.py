@@ -7,11 +7,13 @@ stderr), 2 for a usage error, 130 when interrupted (finished results stay cached
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from samplemind._analysis import Analysis
 from samplemind._batch import analyze_batch
@@ -22,6 +24,7 @@ from samplemind._exceptions import AnalysisError
 from samplemind._files import find_audio_files
 from samplemind._output import FORMATS, write_results
 from samplemind._progress_bar import ProgressBar, format_duration
+from samplemind.similarity import SearchFilters, SearchResult, SimilarityIndex
 
 __all__ = ["main"]
 
@@ -33,6 +36,16 @@ ANALYZE_EXAMPLES = """examples:
   samplemind analyze ~/Samples --recursive --format csv --output samples.csv
   samplemind analyze ~/Samples -r --workers 4 --format jsonl > samples.jsonl
   samplemind analyze loops/ --no-cache --format json
+"""
+INDEX_EXAMPLES = """examples:
+  samplemind index ~/Samples --recursive          # analyse what the cache lacks, then index
+  samplemind index --stats
+  samplemind index --remove ~/Samples/old/kick.wav
+"""
+SEARCH_EXAMPLES = """examples:
+  samplemind search kick.wav -k 20
+  samplemind search 42 --weights timbre=1,pitch=0.5 --min-similarity 0.7
+  samplemind search loop.wav --tempo 120-130 --key "A minor" --compatible-keys --format json
 """
 DEMO_EXAMPLES = """examples:
   samplemind demo                 # writes the pack into the data folder and analyses it
@@ -53,6 +66,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     _add_run_options(analyze)
+    index = commands.add_parser(
+        "index", help="add files and folders to the similarity index", epilog=INDEX_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Analyse (using the cache) and add audio files to the similarity index in the data folder.",
+    )
+    index.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    index.add_argument("-r", "--recursive", action="store_true", help="descend into sub-folders")
+    index.add_argument("--workers", type=int, default=0, metavar="N", help="worker threads (default: one per core)")
+    index.add_argument("--data-dir", type=Path, metavar="DIR", help="data folder (cache and index)")
+    index.add_argument("--stats", action="store_true", help="print what the index holds")
+    index.add_argument("--remove", nargs="+", type=Path, metavar="PATH", help="remove these files from the index")
+    search = commands.add_parser(
+        "search", help="find the most similar indexed samples", epilog=SEARCH_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Find indexed samples like QUERY (an audio file, or the key of an indexed sample).",
+    )
+    search.add_argument("query", metavar="QUERY")
+    search.add_argument("-k", type=int, default=10, metavar="N", help="results (default 10)")
+    search.add_argument("--min-similarity", type=float, default=0.0, metavar="S", help="in [0, 1]")
+    search.add_argument("--weights", metavar="ASPECT=W,...", help="aspect weights, e.g. timbre=1,pitch=0.5")
+    search.add_argument("--tempo", metavar="LO-HI", help="tempo range in BPM, e.g. 120-130")
+    search.add_argument("--duration", metavar="LO-HI", help="duration range in seconds")
+    search.add_argument("--key", help='musical key, e.g. "A minor"')
+    search.add_argument("--compatible-keys", action="store_true", help="also relative and fifth-related keys")
+    search.add_argument("--loops", choices=("only", "none"), help="only loops, or no loops")
+    search.add_argument("--format", choices=("table", "json"), default="table")
+    search.add_argument("--data-dir", type=Path, metavar="DIR", help="data folder (cache and index)")
     demo = commands.add_parser(
         "demo", help="generate a small sample pack and analyse it", epilog=DEMO_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -84,9 +124,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
-    if args.workers < 0:
+    if getattr(args, "workers", 0) < 0:
         print("samplemind: error: --workers must be >= 0", file=sys.stderr)
         return EXIT_USAGE
+    if args.command == "index":
+        return run_index(args)
+    if args.command == "search":
+        return run_search(args)
     if args.command == "demo":
         folder = args.folder or default_data_dir() / "demo-pack"
         write_demo_pack(folder)
@@ -94,6 +138,11 @@ def _main(argv: Sequence[str] | None) -> int:
         args.paths, args.recursive = [folder], True
         status = run_analysis(args, expected_failures={str(folder / BROKEN_NAME)})
         print(f"({BROKEN_NAME} is broken on purpose: bad files are reported, never fatal)", file=sys.stderr)
+        with SimilarityIndex(args.data_dir) as index:
+            index.add_paths(find_audio_files([folder]), cache=None if args.no_cache else ResultCache(args.data_dir))
+            query = folder / "kick-deep.wav"
+            print(f"\nsamples most like {query.name}:")
+            write_search(index.search(query, k=5), "table", sys.stdout)
         return status
     return run_analysis(args)
 
@@ -119,6 +168,84 @@ def run_analysis(args: argparse.Namespace, expected_failures: frozenset[str] | s
     else:
         write_results(results, args.format, sys.stdout)
     return summarise(results, time.monotonic() - started, expected_failures)
+
+
+def run_index(args: argparse.Namespace) -> int:
+    with SimilarityIndex(args.data_dir) as index:
+        if args.remove:
+            print(f"removed {index.remove(args.remove)} of {len(args.remove)} files", file=sys.stderr)
+        if args.paths:
+            cache = ResultCache(args.data_dir)
+            bar = ProgressBar()
+            try:
+                failures = index.add_paths(find_audio_files(args.paths, recursive=args.recursive),
+                                           workers=args.workers, cache=cache, progress=bar)
+            finally:
+                bar.close()
+                cache.close()
+            for failure in failures:
+                print(f"  not indexed: {failure.path}: {failure.code}: {failure.reason}", file=sys.stderr)
+            print(f"the index holds {len(index)} samples ({len(failures)} files failed)", file=sys.stderr)
+            if failures:
+                return EXIT_SOME_FAILED
+        if args.stats or not (args.paths or args.remove):
+            for name, value in index.stats().items():
+                print(f"{name}: {value}")
+    return EXIT_OK
+
+
+def run_search(args: argparse.Namespace) -> int:
+    try:
+        filters = SearchFilters(
+            tempo_bpm=_range(args.tempo, "--tempo"), duration_s=_range(args.duration, "--duration"), key=args.key,
+            compatible_keys=args.compatible_keys, is_loop={"only": True, "none": False}.get(args.loops or ""),
+        )
+        weights = _weights(args.weights)
+        query: str | int = int(args.query) if args.query.isdigit() else args.query
+        with SimilarityIndex(args.data_dir, read_only=True) as index:
+            results = index.search(query, k=args.k, min_similarity=args.min_similarity, filters=filters,
+                                   weights=weights)
+    except (ValueError, KeyError) as error:
+        print(f"samplemind: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except AnalysisError as error:
+        print(f"samplemind: error: {error}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    write_search(results, args.format, sys.stdout)
+    return EXIT_OK
+
+
+def write_search(results: Sequence[SearchResult], output_format: str, stream: TextIO) -> None:
+    if output_format == "json":
+        json.dump([r.to_dict() for r in results], stream, indent=2)
+        stream.write("\n")
+        return
+    for rank, r in enumerate(results, 1):
+        tempo = f"{r.descriptors.get('tempo_bpm'):.0f} BPM" if r.descriptors.get("tempo_bpm") else ""
+        stream.write(f"{rank:>3}  {r.similarity:.3f}  {r.path}  {r.descriptors.get('key', '')}  {tempo}\n")
+
+
+def _range(text: str | None, option: str) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    try:
+        low, high = (float(part) for part in text.split("-", 1))
+    except ValueError:
+        raise ValueError(f"{option} takes LO-HI, e.g. 120-130, got {text!r}") from None
+    return (low, high)
+
+
+def _weights(text: str | None) -> dict[str, float] | None:
+    if not text:
+        return None
+    weights = {}
+    for item in text.split(","):
+        name, _, value = item.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            raise ValueError(f"--weights takes ASPECT=W pairs, e.g. timbre=1,pitch=0.5, got {item!r}") from None
+    return weights
 
 
 def summarise(

@@ -102,8 +102,10 @@ class SearchResult:
     """duration_s, tempo_bpm, key, is_loop, pitch_hz, pitch_note, loudness_lufs, centroid_hz_mean."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "path": self.path, "similarity": self.similarity, "aspects": self.aspects,
-                **self.descriptors}
+        """JSON-ready; the musical key is `musical_key` (`key` is the sample's index key)."""
+        descriptors = {("musical_key" if name == "key" else name): value for name, value in self.descriptors.items()}
+        return {**descriptors, "key": self.key, "path": self.path, "similarity": self.similarity,
+                "aspects": self.aspects}
 
 
 class SimilarityIndex:
