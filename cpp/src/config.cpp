@@ -1,18 +1,12 @@
 #include "samplemind/config.hpp"
 
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
+
+#include "number_text.hpp"
 
 namespace samplemind {
 namespace {
-
-std::string number_text(double value) {
-    std::ostringstream out;
-    out.precision(17);
-    out << value;
-    return out.str();
-}
 
 // Throws unless lo <= value <= hi (a NaN fails too).
 void require_range(const char* name, double value, double lo, double hi, const char* hint = "") {
@@ -62,14 +56,12 @@ void AnalysisConfig::validate() const {
 }
 
 std::string AnalysisConfig::fingerprint() const {
-    std::ostringstream out;
-    out.precision(17);
-    out << "sr=" << sample_rate << ";n_fft=" << n_fft << ";hop=" << hop_length
-        << ";n_mels=" << n_mels << ";n_mfcc=" << n_mfcc << ";fmin=" << fmin
-        << ";fmax=" << effective_fmax() << ";top_db=" << top_db << ";rolloff=" << rolloff_percent
-        << ";contrast=" << contrast_fmin << "/" << contrast_bands << "/" << contrast_quantile
-        << ";silence=" << silence_threshold_db;
-    return out.str();
+    return "sr=" + number_text(sample_rate) + ";n_fft=" + std::to_string(n_fft) +
+           ";hop=" + std::to_string(hop_length) + ";n_mels=" + std::to_string(n_mels) +
+           ";n_mfcc=" + std::to_string(n_mfcc) + ";fmin=" + number_text(fmin) + ";fmax=" + number_text(effective_fmax()) +
+           ";top_db=" + number_text(top_db) + ";rolloff=" + number_text(rolloff_percent) +
+           ";contrast=" + number_text(contrast_fmin) + "/" + std::to_string(contrast_bands) + "/" +
+           number_text(contrast_quantile) + ";silence=" + number_text(silence_threshold_db);
 }
 
 }  // namespace samplemind

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "decode/read_ahead.hpp"
+#include "number_text.hpp"
 #include "samplemind/analyzer.hpp"
 #include "samplemind/error.hpp"
 
@@ -24,8 +25,8 @@ Analysis analyze_file(const std::string& path, const AnalysisConfig& config, con
     const auto max_frames = static_cast<std::int64_t>(std::ceil(config.max_duration_s * header.sample_rate));
     if (header.frames > max_frames) {
         throw Error(ErrorCode::too_large, path,
-                    "audio is " + std::to_string(header.duration_s) + " s long, the limit (max_duration_s) is " +
-                        std::to_string(config.max_duration_s) + " s");
+                    "audio is " + number_text(header.duration_s) + " s long, the limit (max_duration_s) is " +
+                        number_text(config.max_duration_s) + " s");
     }
     StreamingAnalyzer analyzer(config, header.sample_rate, header.channels, parallel && !decode_ahead);
     std::vector<float> block(kReadFrames * static_cast<std::size_t>(header.channels));
@@ -37,7 +38,7 @@ Analysis analyze_file(const std::string& path, const AnalysisConfig& config, con
         frames += static_cast<std::int64_t>(got);
         if (frames > max_frames) {
             throw Error(ErrorCode::too_large, path,
-                        "audio is longer than the limit (max_duration_s) of " + std::to_string(config.max_duration_s) + " s");
+                        "audio is longer than the limit (max_duration_s) of " + number_text(config.max_duration_s) + " s");
         }
         analyzer.push(std::span<const float>(block.data(), got * static_cast<std::size_t>(header.channels)));
     }
@@ -59,8 +60,8 @@ Analysis analyze_buffer(std::span<const float> interleaved, double sample_rate, 
     StreamingAnalyzer analyzer(config, sample_rate, channels);
     const double duration = static_cast<double>(interleaved.size() / channels) / sample_rate;
     if (duration > config.max_duration_s) {
-        throw std::invalid_argument("source is " + std::to_string(duration) +
-                                    " s long, above max_duration_s=" + std::to_string(config.max_duration_s));
+        throw std::invalid_argument("source is " + number_text(duration) +
+                                    " s long, above max_duration_s=" + number_text(config.max_duration_s));
     }
     analyzer.push(interleaved);
     return analyzer.finish();

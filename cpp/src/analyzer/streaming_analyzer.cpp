@@ -13,6 +13,7 @@
 #include "dsp/resampler.hpp"
 #include "features/level_meter.hpp"
 #include "features/loudness_meter.hpp"
+#include "number_text.hpp"
 #include "samplemind/embedding.hpp"
 #include "samplemind/analyzer.hpp"
 
@@ -27,7 +28,7 @@ constexpr std::size_t kPipeBlocks = 4;
 
 void check_stream_format(double sample_rate, int channels) {
     if (!(sample_rate >= 1.0 && sample_rate <= 1e7)) {
-        throw std::invalid_argument("sample_rate must be in [1, 10000000] Hz, got " + std::to_string(sample_rate));
+        throw std::invalid_argument("sample_rate must be in [1, 10000000] Hz, got " + number_text(sample_rate));
     }
     if (channels < 1 || channels > 256) {
         throw std::invalid_argument("channels must be in [1, 256], got " + std::to_string(channels));

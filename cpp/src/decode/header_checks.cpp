@@ -1,7 +1,7 @@
 #include <cmath>
-#include <sstream>
 
 #include "decode/header_reader.hpp"
+#include "number_text.hpp"
 
 namespace samplemind::decode {
 
@@ -12,10 +12,9 @@ void check_channels_and_rate(const std::string& name, long long channels, double
                         std::to_string(kMaxChannels) + "]");
     }
     if (!std::isfinite(sample_rate) || sample_rate < kMinSampleRate || sample_rate > kMaxSampleRate) {
-        std::ostringstream reason;
-        reason << "sample rate " << sample_rate << " Hz is outside [" << kMinSampleRate << ", "
-               << kMaxSampleRate << "]";
-        throw Error(ErrorCode::corrupt_data, name, reason.str());
+        throw Error(ErrorCode::corrupt_data, name,
+                    "sample rate " + number_text(sample_rate) + " Hz is outside [" + number_text(kMinSampleRate) +
+                        ", " + number_text(kMaxSampleRate) + "]");
     }
 }
 
