@@ -59,6 +59,7 @@ _DESCRIPTORS = ("duration_s", "tempo_bpm", "key", "is_loop", "pitch_hz", "pitch_
 _NOTES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
 _MIN_POOL = 256  # candidates fetched from the graph before exact filtering and re-ranking
 _ADD_BATCH = 1024  # vectors added per lock hold: searches wait at most this long
+_SQL_BATCH = 900  # keys per IN (...) query
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -324,9 +325,12 @@ class SimilarityIndex:
               filters: SearchFilters | None, scale: Vector) -> list[SearchResult]:
         if not candidates:
             return []
-        marks = ", ".join("?" * len(candidates))
-        rows = self._db.execute(f"SELECT key, path, embedding, descriptors FROM samples WHERE key IN ({marks})",
-                                candidates).fetchall()
+        rows = []
+        for start in range(0, len(candidates), _SQL_BATCH):  # SQLite caps the parameters of one query
+            chunk = candidates[start : start + _SQL_BATCH]
+            marks = ", ".join("?" * len(chunk))
+            rows += self._db.execute(f"SELECT key, path, embedding, descriptors FROM samples WHERE key IN ({marks})",
+                                     chunk).fetchall()
         weighted_query = _unit(query * scale)
         results = []
         for key, path, blob, text in rows:
