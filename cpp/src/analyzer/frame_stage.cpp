@@ -43,10 +43,6 @@ void FrameStage::reserve(double seconds) {
     fine_envelope_.reserve(static_cast<std::size_t>(kFineSeconds * config_.sample_rate) / kFineStep + 2);
 }
 
-std::int64_t FrameStage::samples_fed() const noexcept {
-    return buffer_start_ + static_cast<std::int64_t>(buffer_.size()) - config_.n_fft / 2;
-}
-
 void FrameStage::feed(const float* samples, std::size_t count) {
     track_fine_envelope(samples, count);
     const auto n_fft = static_cast<std::size_t>(config_.n_fft);

@@ -39,8 +39,6 @@ public:
 
     std::int64_t stft_frames() const noexcept { return stft_frames_; }
     const features::FrameDescriptors& last() const noexcept { return last_; }
-    /// Analysis-rate samples fed so far (excluding centring padding).
-    std::int64_t samples_fed() const noexcept;
 
 private:
     void compute_frame(const float* frame, std::int64_t frame_start);

@@ -180,14 +180,6 @@ EnvelopeShape envelope_shape(const std::vector<float>& fine, double fine_step_s,
     }
     shape.temporal_centroid_s = weighted / total;
     shape.effective_duration_s = static_cast<double>(above) / frame_rate;
-    const double mean_rms = total / static_cast<double>(frame_rms.size());
-    const std::size_t tail = std::max<std::size_t>(1, frame_rms.size() / 10);
-    // The last frame is half centring padding; the tail starts before it.
-    const std::size_t end = frame_rms.size() > 2 ? frame_rms.size() - 1 : frame_rms.size();
-    const std::size_t begin = end > tail ? end - tail : 0;
-    double tail_sum = 0.0;
-    for (std::size_t i = begin; i < end; ++i) tail_sum += frame_rms[i];
-    shape.tail_level = tail_sum / static_cast<double>(std::max<std::size_t>(1, end - begin)) / mean_rms;
     return shape;
 }
 

@@ -42,7 +42,6 @@ struct EnvelopeShape {
     double decay_time_s = 0.0;       ///< from the peak until the frame RMS first falls 20 dB below it
     double temporal_centroid_s = 0.0;  ///< RMS-weighted mean time
     double effective_duration_s = 0.0;  ///< time the frame RMS spends above 40 % of its maximum
-    double tail_level = 0.0;         ///< mean RMS of the last 10 % of frames over the mean RMS of all
 };
 
 /// fine: peak magnitudes over blocks of fine_step_s seconds (the start of the signal);
