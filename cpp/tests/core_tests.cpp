@@ -82,7 +82,7 @@ std::vector<std::uint8_t> tiny_wav(const std::vector<std::int16_t>& samples, std
     std::vector<std::uint8_t> b;
     auto u32 = [&](std::uint32_t v) { for (int i = 0; i < 4; ++i) b.push_back(std::uint8_t(v >> (8 * i))); };
     auto u16 = [&](std::uint16_t v) { b.push_back(std::uint8_t(v)); b.push_back(std::uint8_t(v >> 8)); };
-    auto tag = [&](const char* t) { b.insert(b.end(), t, t + 4); };
+    auto tag = [&](const char* t) { for (int i = 0; i < 4; ++i) b.push_back(static_cast<std::uint8_t>(t[i])); };
     const auto data_bytes = static_cast<std::uint32_t>(samples.size() * 2);
     tag("RIFF"); u32(36 + data_bytes); tag("WAVE");
     tag("fmt "); u32(16); u16(1); u16(1); u32(rate); u32(rate * 2); u16(2); u16(16);
