@@ -17,6 +17,7 @@ from typing import TextIO
 
 from samplemind._analysis import Analysis
 from samplemind._batch import analyze_batch
+from samplemind._bench import bench_main, format_report
 from samplemind._cache import ResultCache
 from samplemind._data_dir import ENV_VAR, default_data_dir
 from samplemind._demo_pack import BROKEN_NAME, write_demo_pack
@@ -46,6 +47,11 @@ SEARCH_EXAMPLES = """examples:
   samplemind search kick.wav -k 20
   samplemind search 42 --weights timbre=1,pitch=0.5 --min-similarity 0.7
   samplemind search loop.wav --tempo 120-130 --key "A minor" --compatible-keys --format json
+"""
+BENCH_EXAMPLES = """examples:
+  samplemind bench --quick
+  samplemind bench ~/Samples --workers 1,2,4,8 --json report.json
+  samplemind bench --compare librosa          # needs librosa and pyloudnorm installed
 """
 DEMO_EXAMPLES = """examples:
   samplemind demo                 # writes the pack into the data folder and analyses it
@@ -93,6 +99,18 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--loops", choices=("only", "none"), help="only loops, or no loops")
     search.add_argument("--format", choices=("table", "json"), default="table")
     search.add_argument("--data-dir", type=Path, metavar="DIR", help="data folder (cache and index)")
+    bench = commands.add_parser(
+        "bench", help="measure performance on this machine", epilog=BENCH_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Measure throughput per worker count, cached re-scans, memory and similarity search on a "
+        "folder of yours or on a generated corpus (with one corrupt file), and print a report.",
+    )
+    bench.add_argument("folder", nargs="?", type=Path, metavar="PATH", help="audio folder (default: generated)")
+    bench.add_argument("--quick", action="store_true", help="a small corpus and one repeat (under two minutes)")
+    bench.add_argument("--workers", default="1,2", metavar="N,N,...", help="worker counts (default 1,2)")
+    bench.add_argument("--files", type=int, metavar="N", help="generated corpus size (default 200, quick 24)")
+    bench.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON")
+    bench.add_argument("--compare", choices=("librosa",), help="time librosa computing the same descriptors")
     demo = commands.add_parser(
         "demo", help="generate a small sample pack and analyse it", epilog=DEMO_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -124,13 +142,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
-    if getattr(args, "workers", 0) < 0:
+    if isinstance(getattr(args, "workers", 0), int) and args.workers < 0:
         print("samplemind: error: --workers must be >= 0", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "index":
         return run_index(args)
     if args.command == "search":
         return run_search(args)
+    if args.command == "bench":
+        return run_bench_command(args)
     if args.command == "demo":
         folder = args.folder or default_data_dir() / "demo-pack"
         write_demo_pack(folder)
@@ -191,6 +211,18 @@ def run_index(args: argparse.Namespace) -> int:
         if args.stats or not (args.paths or args.remove):
             for name, value in index.stats().items():
                 print(f"{name}: {value}")
+    return EXIT_OK
+
+
+def run_bench_command(args: argparse.Namespace) -> int:
+    try:
+        workers = [int(w) for w in args.workers.split(",")]
+    except ValueError:
+        print(f"samplemind: error: --workers takes N,N,..., got {args.workers!r}", file=sys.stderr)
+        return EXIT_USAGE
+    report = bench_main(args.folder, quick=args.quick, workers=workers, json_path=args.json,
+                        compare_librosa=args.compare == "librosa", files=args.files)
+    sys.stdout.write(format_report(report))
     return EXIT_OK
 
 

@@ -1,0 +1,201 @@
+"""`samplemind bench`: a performance report on the user's machine and files.
+
+Measures, on a folder the user names or on a generated corpus (mixed formats, rates,
+channel counts and lengths, one corrupt file): analysis throughput per worker count
+(median and spread over repeats), a cold and a warm cached scan, peak memory, the
+similarity index's build time, search latency (p50/p99) and recall@10 against exact
+search, and optionally librosa computing the same descriptors on the same files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from samplemind._analysis import Analysis
+from samplemind._batch import analyze_batch
+from samplemind._cache import ResultCache
+from samplemind._core import __version__
+from samplemind._files import find_audio_files
+from samplemind.similarity import SimilarityIndex
+
+__all__ = ["REPORT_KEYS", "run_bench", "write_corpus"]
+
+REPORT_KEYS = ("machine", "versions", "corpus", "throughput", "cache", "memory", "similarity", "librosa")
+_FORMATS = (("wav", "WAV", "PCM_16"), ("aiff", "AIFF", "PCM_24"), ("flac", "FLAC", "PCM_16"),
+            ("mp3", "MP3", "MPEG_LAYER_III"))
+
+
+def write_corpus(folder: Path, files: int, seed: int = 0) -> list[Path]:
+    """`files` generated sounds (tones with noise bursts, 0.1-10 s, WAV/AIFF/FLAC/MP3,
+    44.1/48/96 kHz, mono and stereo) and one truncated WAV."""
+    import soundfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    paths = []
+    for index in range(files):
+        extension, fmt, subtype = _FORMATS[index % len(_FORMATS)]
+        sr = (44100, 48000, 96000)[index % 3] if extension != "mp3" else (44100, 48000)[index % 2]
+        seconds = float(np.exp(rng.uniform(np.log(0.1), np.log(10.0))))
+        t = np.arange(int(seconds * sr)) / sr
+        tone = np.sin(2 * np.pi * rng.uniform(50, 2000) * t) * np.exp(-t * rng.uniform(0.5, 20))
+        burst = rng.standard_normal(t.size) * np.exp(-t * rng.uniform(2, 50)) * rng.uniform(0, 0.5)
+        mono = 0.4 * (tone + burst)
+        audio = np.stack([mono, 0.8 * mono], axis=1) if index % 2 else mono
+        path = folder / f"{index:04d}.{extension}"
+        soundfile.write(str(path), audio.astype(np.float32), sr, format=fmt, subtype=subtype)
+        paths.append(path)
+    broken = folder / "broken.wav"
+    broken.write_bytes(b"RIFF\x10\x00\x00\x00WAVEfmt \x10\x00")
+    return [*paths, broken]
+
+
+def run_bench(paths: Sequence[str], *, workers: Sequence[int], repeats: int, compare_librosa: bool,
+              librosa_files: int = 20) -> dict[str, Any]:
+    """The report as a JSON-ready dict (keys: REPORT_KEYS)."""
+    report: dict[str, Any] = {
+        "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+                    "cpus": os.cpu_count()},
+        "versions": {"samplemind": __version__, "python": platform.python_version(), "numpy": np.__version__},
+    }
+    first = analyze_batch(paths, workers=0)  # also warms the page cache, as a re-scan would
+    failed = [r for r in first if not hasattr(r, "duration_s")]
+    audio_seconds = sum(getattr(r, "duration_s", 0.0) for r in first)
+    report["corpus"] = {"files": len(paths), "failed": len(failed), "audio_seconds": audio_seconds,
+                        "failures": [r.to_dict() for r in failed]}
+    report["throughput"] = [_throughput(paths, w, repeats, audio_seconds) for w in workers]
+    report["cache"] = _cache_scans(paths)
+    report["memory"] = {"peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    report["similarity"] = _similarity(paths)
+    report["librosa"] = _librosa(paths[:librosa_files], report) if compare_librosa else None
+    return report
+
+
+def _throughput(paths: Sequence[str], workers: int, repeats: int, audio_seconds: float) -> dict[str, Any]:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        analyze_batch(paths, workers=workers)
+        times.append(time.perf_counter() - started)
+    median = statistics.median(times)
+    return {"workers": workers, "seconds_median": median, "seconds_min": min(times), "seconds_max": max(times),
+            "files_per_s": len(paths) / median, "audio_seconds_per_s": audio_seconds / median}
+
+
+def _cache_scans(paths: Sequence[str]) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as folder, ResultCache(folder) as cache:
+        started = time.perf_counter()
+        analyze_batch(paths, cache=cache)
+        cold = time.perf_counter() - started
+        started = time.perf_counter()
+        analyze_batch(paths, cache=cache)
+        warm = time.perf_counter() - started
+    return {"cold_seconds": cold, "warm_seconds": warm, "warm_speedup": cold / warm,
+            "warm_files_per_s": len(paths) / warm}
+
+
+def _similarity(paths: Sequence[str]) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as folder, SimilarityIndex(folder) as index:
+        results = [r for r in analyze_batch(paths) if isinstance(r, Analysis)]
+        started = time.perf_counter()
+        index.add(results)
+        index.save()
+        build = time.perf_counter() - started
+        latencies, hits = [], []
+        vectors = np.stack([r.embedding for r in results])
+        for row, result in enumerate(results):
+            started = time.perf_counter()
+            found = index.search(result.embedding, k=10)
+            latencies.append(time.perf_counter() - started)
+            exact = {results[i].path for i in np.argsort(-(vectors @ vectors[row]))[:10]}
+            hits.append(len({hit.path for hit in found} & exact) / len(exact))
+    p50, p99 = np.percentile(latencies, [50, 99]) * 1e3
+    return {"samples": len(results), "build_seconds": build, "search_p50_ms": float(p50), "search_p99_ms": float(p99),
+            "recall_at_10": float(np.mean(hits))}
+
+
+def _librosa(paths: Sequence[str], report: dict[str, Any]) -> dict[str, float]:
+    """librosa computing the same descriptors on the same files, one process."""
+    started = time.perf_counter()
+    for path in paths:
+        try:
+            _librosa_descriptors(path)
+        except Exception:  # noqa: BLE001 - a corrupt file fails for librosa too
+            pass
+    theirs = (time.perf_counter() - started) / len(paths)
+    started = time.perf_counter()
+    analyze_batch(paths, workers=1)
+    ours = (time.perf_counter() - started) / len(paths)
+    return {"files": len(paths), "librosa_seconds_per_file": theirs, "samplemind_seconds_per_file": ours,
+            "speedup": theirs / ours}
+
+
+def _librosa_descriptors(path: str) -> None:
+    """The usual librosa recipe for SampleMind's descriptors: spectral features and MFCC,
+    pyin, beat_track, chroma (for a key), onsets and pyloudnorm. Needs the `compare`
+    extra (librosa, pyloudnorm)."""
+    import librosa  # noqa: PLC0415 - optional
+    import pyloudnorm  # noqa: PLC0415 - optional
+    import soundfile  # noqa: PLC0415
+
+    y, sr = librosa.load(path, sr=22050)
+    for name in ("spectral_centroid", "spectral_bandwidth", "spectral_rolloff", "spectral_contrast",
+                 "melspectrogram", "mfcc", "chroma_stft"):
+        getattr(librosa.feature, name)(y=y, sr=sr)
+    librosa.feature.spectral_flatness(y=y)
+    librosa.feature.zero_crossing_rate(y)
+    librosa.feature.rms(y=y)
+    librosa.pyin(y, fmin=30, fmax=4200, sr=sr)
+    librosa.beat.beat_track(y=y, sr=sr)
+    librosa.onset.onset_detect(y=y, sr=sr)
+    original, rate = soundfile.read(path, dtype="float64")
+    meter = pyloudnorm.Meter(rate)
+    if len(original) > meter.block_size * rate:
+        meter.integrated_loudness(original)
+
+
+def format_report(report: dict[str, Any]) -> str:
+    lines = [f"samplemind {report['versions']['samplemind']} on {report['machine']['processor']}, "
+             f"{report['machine']['cpus']} CPUs",
+             f"corpus: {report['corpus']['files']} files, {report['corpus']['audio_seconds']:.0f} s of audio, "
+             f"{report['corpus']['failed']} failed"]
+    for row in report["throughput"]:
+        lines.append(f"  {row['workers']} worker(s): {row['files_per_s']:.1f} files/s, "
+                     f"{row['audio_seconds_per_s']:.0f} audio-s/s (median of runs, {row['seconds_min']:.2f}-"
+                     f"{row['seconds_max']:.2f} s)")
+    cache = report["cache"]
+    lines.append(f"cache: cold {cache['cold_seconds']:.2f} s, warm {cache['warm_seconds']:.3f} s "
+                 f"({cache['warm_speedup']:.0f}x, {cache['warm_files_per_s']:.0f} files/s)")
+    lines.append(f"peak memory: {report['memory']['peak_rss_mib']:.0f} MiB")
+    sim = report["similarity"]
+    lines.append(f"similarity: {sim['samples']} samples indexed in {sim['build_seconds']:.3f} s, search p50 "
+                 f"{sim['search_p50_ms']:.2f} ms, p99 {sim['search_p99_ms']:.2f} ms, recall@10 {sim['recall_at_10']:.3f}")
+    if report["librosa"]:
+        lib = report["librosa"]
+        lines.append(f"librosa (same descriptors, {lib['files']} files): {lib['speedup']:.0f}x slower per file")
+    return "\n".join(lines) + "\n"
+
+
+def bench_main(folder: Path | None, *, quick: bool, workers: Sequence[int], json_path: Path | None,
+               compare_librosa: bool, files: int | None) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as scratch:
+        if folder is None:
+            corpus = write_corpus(Path(scratch) / "corpus", files or (24 if quick else 200))
+            paths = [str(p) for p in corpus]
+        else:
+            paths = find_audio_files([folder])
+        report = run_bench(paths, workers=workers, repeats=1 if quick else 3, compare_librosa=compare_librosa)
+    if json_path is not None:
+        json_path.write_text(json.dumps(report, indent=2))
+    return report

@@ -1,0 +1,42 @@
+"""`samplemind bench --quick --json`: a complete report, with the generated corpus's
+corrupt file counted rather than fatal."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from samplemind._bench import REPORT_KEYS
+
+
+def run_bench(tmp_path: Path, *extra: str) -> dict:  # type: ignore[type-arg]
+    report = tmp_path / "report.json"
+    result = subprocess.run([sys.executable, "-m", "samplemind", "bench", "--quick", "--files", "6", "--json",
+                             str(report), *extra], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "files/s" in result.stdout and "recall@10" in result.stdout
+    return json.loads(report.read_text())
+
+
+def test_quick_report_is_complete(tmp_path: Path) -> None:
+    report = run_bench(tmp_path)
+    assert tuple(sorted(report)) == tuple(sorted(REPORT_KEYS))
+    assert report["corpus"]["files"] == 7 and report["corpus"]["failed"] == 1
+    assert report["corpus"]["failures"][0]["error"]["code"] == "corrupt_data"
+    assert report["corpus"]["audio_seconds"] > 0
+    assert [row["workers"] for row in report["throughput"]] == [1, 2]
+    for row in report["throughput"]:
+        assert row["files_per_s"] > 0 and row["seconds_min"] <= row["seconds_median"] <= row["seconds_max"]
+    assert report["cache"]["warm_speedup"] > 1 and report["cache"]["warm_files_per_s"] > 0
+    assert report["memory"]["peak_rss_mib"] > 0
+    similarity = report["similarity"]
+    assert similarity["samples"] == 6 and 0 <= similarity["recall_at_10"] <= 1
+    assert 0 < similarity["search_p50_ms"] <= similarity["search_p99_ms"]
+    assert report["librosa"] is None and report["versions"]["samplemind"]
+
+
+def test_librosa_comparison(tmp_path: Path) -> None:
+    librosa = run_bench(tmp_path, "--compare", "librosa", "--workers", "1")["librosa"]
+    assert librosa["files"] == 7 and librosa["speedup"] > 1
