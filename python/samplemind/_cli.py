@@ -142,7 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
-    if isinstance(getattr(args, "workers", 0), int) and args.workers < 0:
+    workers = getattr(args, "workers", 0)  # a count for analyze/index/demo; a list text for bench
+    if isinstance(workers, int) and workers < 0:
         print("samplemind: error: --workers must be >= 0", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "index":
