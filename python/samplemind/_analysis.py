@@ -25,7 +25,6 @@ _LEVEL = (
 )
 _INFO = ("sample_rate", "channels", "frames", "duration_s", "container", "sample_format", "bit_depth", "decoder")
 VECTOR_FIELDS = ("mel_mean_db", "mfcc_mean", "mfcc_std", "chroma_mean", "embedding")
-_VECTORS = VECTOR_FIELDS
 _MUSICAL = (
     "loudness_lufs", "true_peak_dbtp", "loudness_range_lu",
     "attack_time_s", "log_attack_time", "decay_time_s", "temporal_centroid_s", "effective_duration_s",
@@ -153,7 +152,7 @@ class Analysis:
         fields.update({name: raw["level"][name] for name in _LEVEL})
         fields.update({name: Stats(**spectral[name]) for name in _SPECTRAL})
         fields["contrast_db"] = tuple(Stats(**band) for band in spectral["contrast_db"])
-        fields.update({name: raw[name] for name in _VECTORS})
+        fields.update({name: raw[name] for name in VECTOR_FIELDS})
         fields.update({name: raw[name] for name in _MUSICAL})
         fields.update({name: tuple(raw[name]) for name in _TIMES})
         return cls(
@@ -172,7 +171,7 @@ class Analysis:
         for name in _SPECTRAL:
             out[name] = getattr(self, name).to_dict()
         out["contrast_db"] = [band.to_dict() for band in self.contrast_db]
-        for name in _VECTORS:
+        for name in VECTOR_FIELDS:
             out[name] = [float(v) for v in getattr(self, name)]
         for name in _MUSICAL:
             out[name] = getattr(self, name)
@@ -192,7 +191,7 @@ class Analysis:
         for name in _SPECTRAL:
             fields[name] = Stats(**fields[name])
         fields["contrast_db"] = tuple(Stats(**band) for band in fields["contrast_db"])
-        for name in _VECTORS:
+        for name in VECTOR_FIELDS:
             fields[name] = np.asarray(fields[name], dtype=np.float32)
         for name in _TIMES:
             fields[name] = tuple(fields[name])

@@ -70,14 +70,14 @@ def run_bench(paths: Sequence[str], *, workers: Sequence[int], repeats: int, com
         "versions": {"samplemind": __version__, "python": platform.python_version(), "numpy": np.__version__},
     }
     first = analyze_batch(paths, workers=0)  # also warms the page cache, as a re-scan would
-    failed = [r for r in first if not hasattr(r, "duration_s")]
-    audio_seconds = sum(getattr(r, "duration_s", 0.0) for r in first)
+    failed = [r for r in first if not isinstance(r, Analysis)]
+    audio_seconds = sum(r.duration_s for r in first if isinstance(r, Analysis))
     report["corpus"] = {"files": len(paths), "failed": len(failed), "audio_seconds": audio_seconds,
                         "failures": [r.to_dict() for r in failed]}
     report["throughput"] = [_throughput(paths, w, repeats, audio_seconds) for w in workers]
     report["cache"] = _cache_scans(paths)
     report["memory"] = {"peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
-    report["similarity"] = _similarity(paths)
+    report["similarity"] = _similarity([r for r in first if isinstance(r, Analysis)])
     report["librosa"] = _librosa(paths[:librosa_files], report) if compare_librosa else None
     return report
 
@@ -105,9 +105,8 @@ def _cache_scans(paths: Sequence[str]) -> dict[str, float]:
             "warm_files_per_s": len(paths) / warm}
 
 
-def _similarity(paths: Sequence[str]) -> dict[str, float]:
+def _similarity(results: Sequence[Analysis]) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder, SimilarityIndex(folder) as index:
-        results = [r for r in analyze_batch(paths) if isinstance(r, Analysis)]
         started = time.perf_counter()
         index.add(results)
         index.save()

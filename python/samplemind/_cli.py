@@ -160,7 +160,10 @@ def _main(argv: Sequence[str] | None) -> int:
         status = run_analysis(args, expected_failures={str(folder / BROKEN_NAME)})
         print(f"({BROKEN_NAME} is broken on purpose: bad files are reported, never fatal)", file=sys.stderr)
         with SimilarityIndex(args.data_dir) as index:
-            index.add_paths(find_audio_files([folder]), cache=None if args.no_cache else ResultCache(args.data_dir))
+            cache = None if args.no_cache else ResultCache(args.data_dir)  # just filled: no re-analysis
+            index.add_paths(find_audio_files([folder]), cache=cache)
+            if cache is not None:
+                cache.close()
             query = folder / "kick-deep.wav"
             print(f"\nsamples most like {query.name}:")
             write_search(index.search(query, k=5), "table", sys.stdout)

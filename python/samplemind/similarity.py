@@ -1,7 +1,7 @@
 """Similarity search over the embeddings ("more like this"), backed by usearch.
 
 SQLite (the data folder's samplemind.sqlite3) is the source of truth: one row per
-indexed sample with its path, content hash, embedding and main descriptors. The
+indexed sample with its path, embedding and main descriptors. The
 usearch graph is a cache of it, saved as ``similarity-v<EMBEDDING_VERSION>.usearch``
 with a JSON sidecar holding its SHA-256, row count and embedding version. It is
 written atomically (temporary file, fsync, rename) and verified before loading: a
@@ -33,7 +33,7 @@ from usearch.index import Index
 from samplemind._analysis import Analysis
 from samplemind._api import analyze
 from samplemind._batch import analyze_batch
-from samplemind._cache import ResultCache, content_hash
+from samplemind._cache import ResultCache
 from samplemind._data_dir import resolve_data_dir
 from samplemind._embedding import EMBEDDING_ASPECTS, EMBEDDING_VERSION
 from samplemind._exceptions import AnalysisError
@@ -47,7 +47,6 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS samples (
     key INTEGER PRIMARY KEY AUTOINCREMENT,
     path TEXT NOT NULL UNIQUE,
-    content_hash TEXT NOT NULL,
     embedding_version INTEGER NOT NULL,
     embedding BLOB NOT NULL,
     descriptors TEXT NOT NULL,
@@ -278,19 +277,18 @@ class SimilarityIndex:
     def _upsert(self, analysis: Analysis) -> int:
         path = str(analysis.path)
         descriptors = _descriptors(analysis)
-        digest = _hash_or_empty(path)
         row = self._db.execute("SELECT key FROM samples WHERE path = ?", (path,)).fetchone()
         blob = np.asarray(analysis.embedding, dtype=np.float32).tobytes()
         if row is not None:
             key = int(row[0])
-            self._db.execute("UPDATE samples SET content_hash = ?, embedding_version = ?, embedding = ?, "
+            self._db.execute("UPDATE samples SET embedding_version = ?, embedding = ?, "
                              "descriptors = ?, added_at = ? WHERE key = ?",
-                             (digest, EMBEDDING_VERSION, blob, json.dumps(descriptors), time.time(), key))
+                             (EMBEDDING_VERSION, blob, json.dumps(descriptors), time.time(), key))
             self._index.remove(key)
         else:
-            cursor = self._db.execute("INSERT INTO samples (path, content_hash, embedding_version, embedding, "
-                                      "descriptors, added_at) VALUES (?, ?, ?, ?, ?, ?)",
-                                      (path, digest, EMBEDDING_VERSION, blob, json.dumps(descriptors), time.time()))
+            cursor = self._db.execute("INSERT INTO samples (path, embedding_version, embedding, "
+                                      "descriptors, added_at) VALUES (?, ?, ?, ?, ?)",
+                                      (path, EMBEDDING_VERSION, blob, json.dumps(descriptors), time.time()))
             key = int(cursor.lastrowid or 0)
         self._index.add(key, np.asarray(analysis.embedding, dtype=np.float32))
         return key
@@ -395,13 +393,6 @@ def _descriptors(analysis: Analysis) -> dict[str, Any]:
     data = {name: getattr(analysis, name) for name in _DESCRIPTORS if name != "centroid_hz_mean"}
     data["centroid_hz_mean"] = analysis.centroid_hz.mean
     return data
-
-
-def _hash_or_empty(path: str) -> str:
-    try:
-        return content_hash(path)
-    except OSError:
-        return ""
 
 
 def _sha256(path: Path) -> str:

@@ -111,10 +111,7 @@ void FrameStage::compute_frame(const float* frame, std::int64_t frame_start) {
     }
     kernels_->chroma(scratch_.power.data(), chroma_frame_.data());
     if (stft_frames_ % kChromaBlock == 0) chroma_blocks_.push_back({});
-    for (int c = 0; c < 12; ++c) {
-        chroma_sum_[c] += chroma_frame_[c];
-        chroma_blocks_.back()[c] += chroma_frame_[c];
-    }
+    for (int c = 0; c < 12; ++c) chroma_blocks_.back()[c] += chroma_frame_[c];
     last_ = d;
     ++stft_frames_;
     if (tracks_) {
@@ -200,9 +197,12 @@ void FrameStage::fill_musical(Analysis& analysis) const {
     TonalityStats& tonality = analysis.tonality;
     if (sin_sum != 0.0 || cos_sum != 0.0) tonality.tuning_cents = 100.0 * std::atan2(sin_sum, cos_sum) / (2.0 * std::numbers::pi);
     if (tonality.tuning_cents >= 50.0) tonality.tuning_cents -= 100.0;
-    std::array<double, 12> chroma{};
+    std::array<double, 12> chroma{};  // the mean over frames, from the block sums
+    for (const auto& block : chroma_blocks_) {
+        for (int c = 0; c < 12; ++c) chroma[c] += block[c];
+    }
     for (int c = 0; c < 12; ++c) {
-        chroma[c] = stft_frames_ ? chroma_sum_[c] / static_cast<double>(stft_frames_) : 0.0;
+        chroma[c] = stft_frames_ ? chroma[c] / static_cast<double>(stft_frames_) : 0.0;
         tonality.chroma_mean.push_back(static_cast<float>(chroma[c]));
     }
     std::array<double, 12> ending{};

@@ -65,7 +65,6 @@ private:
     features::PitchTracker pitch_;
     std::vector<float> f0_, voicing_, pitch_rms_, rms_track_;  // pitch tracks every kPitchEvery frames
     float loudest_rms_ = 0.0f;
-    std::array<double, 12> chroma_sum_{};
     // Chroma summed per kChromaBlock frames (12 numbers per ~0.19 s): where the ending starts
     // is known only at the end.
     std::vector<std::array<float, 12>> chroma_blocks_;
