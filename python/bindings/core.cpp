@@ -147,6 +147,23 @@ JsonDict progress_dict(const BatchProgress& p) {
     return JsonDict(std::move(d));
 }
 
+JsonDict running_dict(const RunningDescriptors& r) {
+    py::dict d;
+    d["frames_pushed"] = r.frames_pushed;
+    d["seconds_pushed"] = r.seconds_pushed;
+    d["peak_dbfs"] = r.peak_dbfs;
+    d["rms_dbfs"] = r.rms_dbfs;
+    d["stft_frames"] = r.stft_frames;
+    d["last_centroid_hz"] = r.last_centroid_hz;
+    d["last_rms"] = r.last_rms;
+    d["momentary_lufs"] = r.momentary_lufs;
+    d["pitch_hz"] = r.pitch_hz;
+    d["pitch_confidence"] = r.pitch_confidence;
+    d["onset_count"] = r.onset_count;
+    d["last_onset_s"] = r.last_onset_s;
+    return JsonDict(std::move(d));
+}
+
 // (index, analysis dict or None, error code name, reason) for one file's outcome.
 using ResultTuple = py::typing::Tuple<py::int_, py::typing::Optional<JsonDict>, py::str, py::str>;
 ResultTuple file_result_tuple(const FileResult& r) {
@@ -232,6 +249,29 @@ PYBIND11_MODULE(_core, m) {
             return analysis_dict(analysis);
         },
         py::arg("samples").noconvert(), py::arg("sample_rate"), py::arg("config"));
+
+    // One analyser per stream; the GIL is released while it computes, so a stream must
+    // not be pushed from two threads at once (the Python wrapper holds a lock).
+    py::class_<StreamingAnalyzer>(m, "StreamingAnalyzer")
+        .def(py::init<const AnalysisConfig&, double, int>(), py::arg("config"), py::arg("sample_rate"),
+             py::arg("channels"))
+        .def(
+            "push",
+            [](StreamingAnalyzer& analyzer, py::array_t<float, py::array::c_style> interleaved) {
+                std::span<const float> view(interleaved.data(), static_cast<std::size_t>(interleaved.size()));
+                py::gil_scoped_release release;
+                analyzer.push(view);
+            },
+            py::arg("interleaved").noconvert())
+        .def("running", [](const StreamingAnalyzer& analyzer) { return running_dict(analyzer.running()); })
+        .def("finish", [](StreamingAnalyzer& analyzer) {
+            Analysis analysis;
+            {
+                py::gil_scoped_release release;
+                analysis = analyzer.finish();
+            }
+            return analysis_dict(analysis);
+        });
 
     py::class_<BatchJob, std::shared_ptr<BatchJob>>(m, "BatchJob")
         .def("progress", [](const BatchJob& job) { return progress_dict(job.progress()); })

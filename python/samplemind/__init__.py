@@ -12,6 +12,7 @@ from samplemind._cache import ResultCache
 from samplemind._config import AnalysisConfig
 from samplemind._data_dir import default_data_dir
 from samplemind._files import find_audio_files
+from samplemind._streaming import RunningDescriptors, StreamingAnalyzer
 from samplemind.similarity import SearchFilters, SearchResult, SimilarityIndex
 from samplemind._core import __version__
 from samplemind._embedding import EMBEDDING_ASPECTS, EMBEDDING_VERSION
@@ -39,11 +40,13 @@ __all__ = [
     "EMBEDDING_ASPECTS",
     "EMBEDDING_VERSION",
     "ResultCache",
+    "RunningDescriptors",
     "SampleMindError",
     "SearchFilters",
     "SearchResult",
     "SimilarityIndex",
     "Stats",
+    "StreamingAnalyzer",
     "UnsupportedFormatError",
     "__version__",
     "analyze",

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AnalysisConfig', 'BatchJob', 'BatchScheduler', 'EMBEDDING_VERSION', 'analyze_buffer', 'analyze_file', 'decode_file', 'embedding_aspects', 'mel_filterbank', 'resample', 'rfft']
+__all__: list[str] = ['AnalysisConfig', 'BatchJob', 'BatchScheduler', 'EMBEDDING_VERSION', 'StreamingAnalyzer', 'analyze_buffer', 'analyze_file', 'decode_file', 'embedding_aspects', 'mel_filterbank', 'resample', 'rfft']
 class AnalysisConfig:
     keep_frames: bool
     def __init__(self) -> None:
@@ -98,6 +98,15 @@ class AnalysisConfig:
         ...
     @top_db.setter
     def top_db(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class StreamingAnalyzer:
+    def __init__(self, config: AnalysisConfig, sample_rate: typing.SupportsFloat | typing.SupportsIndex, channels: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def finish(self) -> dict[str, typing.Any]:
+        ...
+    def push(self, interleaved: numpy.typing.NDArray[numpy.float32]) -> None:
+        ...
+    def running(self) -> dict[str, typing.Any]:
         ...
 class BatchJob:
     def cancel(self) -> None:

@@ -22,6 +22,12 @@ struct RunningDescriptors {
     std::int64_t stft_frames = 0;    ///< STFT frames computed so far
     double last_centroid_hz = 0.0;   ///< spectral centroid of the latest STFT frame
     double last_rms = 0.0;           ///< RMS of the latest STFT frame (analysis rate)
+    double momentary_lufs = kSilenceDb;  ///< loudness of the last 400 ms (ungated, LUFS)
+    double pitch_hz = 0.0;           ///< latest pitch estimate; 0 when unvoiced or unsure
+    double pitch_confidence = 0.0;   ///< YIN confidence of that estimate, [0, 1]
+    std::int64_t onset_count = 0;    ///< onsets so far, decided online (energy rise; see
+                                     ///< features/running_onsets.hpp): finish() re-detects them
+    double last_onset_s = -1.0;      ///< time of the latest onset, seconds (-1: none yet)
 };
 
 /// Incremental analysis: push blocks of interleaved samples at the source rate, read

@@ -27,7 +27,8 @@ FrameStage::FrameStage(const AnalysisConfig& config, std::size_t max_block)
       contrast_(static_cast<std::size_t>(kernels_->contrast_bands())),
       mel_power_(static_cast<std::size_t>(kernels_->n_mels())),
       real_length_(std::numeric_limits<std::int64_t>::max() / 4),
-      pitch_(config.n_fft, config.sample_rate) {
+      pitch_(config.n_fft, config.sample_rate),
+      onsets_(config.sample_rate / config.hop_length, config.n_fft / config.hop_length) {
     mel_.set_low_bands(kernels_->low_mel_bands());
     const auto n_fft = static_cast<std::size_t>(config.n_fft);
     buffer_.reserve(n_fft + std::max(max_block, n_fft));
@@ -41,6 +42,11 @@ void FrameStage::reserve(double seconds) {
     rms_track_.reserve(frames);
     chroma_blocks_.reserve(frames / kChromaBlock + 1);
     fine_envelope_.reserve(static_cast<std::size_t>(kFineSeconds * config_.sample_rate) / kFineStep + 2);
+}
+
+double FrameStage::last_pitch_hz() const noexcept {
+    if (f0_.empty() || voicing_.back() < features::kMinConfidence) return 0.0;
+    return f0_.back();
 }
 
 void FrameStage::feed(const float* samples, std::size_t count) {
@@ -99,6 +105,7 @@ void FrameStage::compute_frame(const float* frame, std::int64_t frame_start) {
     for (std::size_t b = 0; b < contrast_.size(); ++b) contrast_stats_[b].add(contrast_[b]);
     mel_.add(mel_power_.data());
     rms_track_.push_back(d.rms);
+    onsets_.add(d.rms);
     loudest_rms_ = std::max(loudest_rms_, d.rms);
     if (stft_frames_ % kPitchEvery == 0) {  // YIN costs two FFTs of 2 n_fft: every other frame
         double f0 = 0.0, voicing = 0.0;

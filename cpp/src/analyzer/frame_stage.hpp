@@ -10,6 +10,7 @@
 
 #include "features/mel_accumulator.hpp"
 #include "features/pitch_tracker.hpp"
+#include "features/running_onsets.hpp"
 #include "features/running_stats.hpp"
 #include "features/spectral_frame.hpp"
 #include "samplemind/analysis.hpp"
@@ -39,6 +40,10 @@ public:
 
     std::int64_t stft_frames() const noexcept { return stft_frames_; }
     const features::FrameDescriptors& last() const noexcept { return last_; }
+    /// The latest pitch estimate: f0 in Hz (0 when unvoiced or under kMinConfidence).
+    double last_pitch_hz() const noexcept;
+    double last_pitch_confidence() const noexcept { return voicing_.empty() ? 0.0 : voicing_.back(); }
+    const features::RunningOnsets& running_onsets() const noexcept { return onsets_; }
 
 private:
     void compute_frame(const float* frame, std::int64_t frame_start);
@@ -65,6 +70,7 @@ private:
     features::PitchTracker pitch_;
     std::vector<float> f0_, voicing_, pitch_rms_, rms_track_;  // pitch tracks every kPitchEvery frames
     float loudest_rms_ = 0.0f;
+    features::RunningOnsets onsets_;
     // Chroma summed per kChromaBlock frames (12 numbers per ~0.19 s): where the ending starts
     // is known only at the end.
     std::vector<std::array<float, 12>> chroma_blocks_;

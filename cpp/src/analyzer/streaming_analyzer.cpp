@@ -94,6 +94,10 @@ struct StreamingAnalyzer::Impl {
         stft_frames.store(frames.stft_frames(), std::memory_order_relaxed);
         last_centroid.store(frames.last().centroid_hz, std::memory_order_relaxed);
         last_rms.store(frames.last().rms, std::memory_order_relaxed);
+        pitch_hz.store(static_cast<float>(frames.last_pitch_hz()), std::memory_order_relaxed);
+        pitch_confidence.store(static_cast<float>(frames.last_pitch_confidence()), std::memory_order_relaxed);
+        onset_count.store(frames.running_onsets().count(), std::memory_order_relaxed);
+        last_onset_s.store(static_cast<float>(frames.running_onsets().last_onset_s()), std::memory_order_relaxed);
     }
 
     void run_frame_stage() {
@@ -158,6 +162,8 @@ struct StreamingAnalyzer::Impl {
     static_assert(std::atomic<std::int64_t>::is_always_lock_free && std::atomic<float>::is_always_lock_free);
     std::atomic<std::int64_t> stft_frames{0};
     std::atomic<float> last_centroid{0.0f}, last_rms{0.0f};
+    std::atomic<float> pitch_hz{0.0f}, pitch_confidence{0.0f}, last_onset_s{-1.0f};
+    std::atomic<std::int64_t> onset_count{0};
     std::unique_ptr<analyzer::BlockPipe> pipe;  // set when frames run on `worker`
     std::exception_ptr worker_error;
     std::thread worker;
@@ -202,6 +208,11 @@ RunningDescriptors StreamingAnalyzer::running() const {
     r.stft_frames = impl_->stft_frames.load(std::memory_order_relaxed);
     r.last_centroid_hz = impl_->last_centroid.load(std::memory_order_relaxed);
     r.last_rms = impl_->last_rms.load(std::memory_order_relaxed);
+    r.momentary_lufs = impl_->loudness.momentary_lufs();
+    r.pitch_hz = impl_->pitch_hz.load(std::memory_order_relaxed);
+    r.pitch_confidence = impl_->pitch_confidence.load(std::memory_order_relaxed);
+    r.onset_count = impl_->onset_count.load(std::memory_order_relaxed);
+    r.last_onset_s = impl_->last_onset_s.load(std::memory_order_relaxed);
     return r;
 }
 

@@ -167,6 +167,15 @@ double LoudnessMeter::block_loudness(std::size_t first, std::size_t count) const
     return energy;
 }
 
+double LoudnessMeter::momentary_lufs() const {
+    const std::size_t count = std::min<std::size_t>(kBlockSubBlocks, sub_blocks_.size());
+    std::int64_t samples = 0;
+    for (std::size_t i = sub_blocks_.size() - count; i < sub_blocks_.size(); ++i) samples += sub_block_samples_[i];
+    if (samples == 0) return kSilenceDb;
+    const double energy = block_loudness(sub_blocks_.size() - count, count) / static_cast<double>(samples);
+    return std::max(kSilenceDb, energy_to_lufs(energy));
+}
+
 double LoudnessMeter::integrated_lufs() const {
     std::vector<double> sub = sub_blocks_;
     if (current_samples_ > 0) sub.push_back(current_energy_);

@@ -44,6 +44,9 @@ public:
     /// EBU Tech 3342 loudness range: the spread (10th to 95th percentile) of gated 3 s
     /// short-term loudness. Empty for audio shorter than 3 s.
     std::optional<double> loudness_range_lu() const;
+    /// Momentary loudness (BS.1770, EBU 3341): ungated, over the last 400 ms of closed
+    /// sub-blocks (fewer at the start). kSilenceDb before the first sub-block closes.
+    double momentary_lufs() const;
 
 private:
     void filter_pair(const float* interleaved, std::int64_t frames, int first);
