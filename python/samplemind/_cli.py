@@ -19,7 +19,7 @@ from samplemind._analysis import Analysis
 from samplemind._batch import analyze_batch
 from samplemind._bench import bench_main, format_report
 from samplemind._cache import ResultCache
-from samplemind._data_dir import ENV_VAR, default_data_dir
+from samplemind._data_dir import ENV_VAR, default_data_dir, resolve_data_dir
 from samplemind._demo_pack import BROKEN_NAME, write_demo_pack
 from samplemind._exceptions import AnalysisError
 from samplemind._files import find_audio_files
@@ -52,6 +52,11 @@ BENCH_EXAMPLES = """examples:
   samplemind bench --quick
   samplemind bench ~/Samples --workers 1,2,4,8 --json report.json
   samplemind bench --compare librosa          # needs librosa and pyloudnorm installed
+"""
+SERVE_EXAMPLES = """examples:
+  samplemind serve                                   # http://127.0.0.1:8000, the default data folder
+  samplemind serve --library ~/Samples --token "$SAMPLEMIND_TOKEN"
+  samplemind serve --host 0.0.0.0 --port 8080 --allow-origin https://browser.example
 """
 DEMO_EXAMPLES = """examples:
   samplemind demo                 # writes the pack into the data folder and analyses it
@@ -111,6 +116,22 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--files", type=int, metavar="N", help="generated corpus size (default 200, quick 24)")
     bench.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON")
     bench.add_argument("--compare", choices=("librosa",), help="time librosa computing the same descriptors")
+    serve = commands.add_parser(
+        "serve", help="run the HTTP and WebSocket server", epilog=SERVE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Serve batch analysis, similarity search and live analysis over HTTP and WebSocket, on the "
+        "same data folder as the other commands. Jobs survive restarts.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument("--data-dir", type=Path, metavar="DIR", help="data folder (cache, index, jobs)")
+    serve.add_argument("--token", default=os.environ.get("SAMPLEMIND_TOKEN"),
+                       help="bearer token required on every route but /health (default: $SAMPLEMIND_TOKEN)")
+    serve.add_argument("--library", action="append", type=Path, default=[], metavar="DIR",
+                       help="folder whose files clients may name by path (repeatable)")
+    serve.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
+                       help="browser origin allowed to open WebSockets (repeatable)")
+    serve.add_argument("--workers", type=int, default=0, metavar="N", help="worker threads (default: one per core)")
     demo = commands.add_parser(
         "demo", help="generate a small sample pack and analyse it", epilog=DEMO_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -152,6 +173,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return run_search(args)
     if args.command == "bench":
         return run_bench_command(args)
+    if args.command == "serve":
+        return run_serve(args)
     if args.command == "demo":
         folder = args.folder or default_data_dir() / "demo-pack"
         write_demo_pack(folder)
@@ -192,6 +215,24 @@ def run_analysis(args: argparse.Namespace, expected_failures: frozenset[str] | s
     else:
         write_results(results, args.format, sys.stdout)
     return summarise(results, time.monotonic() - started, expected_failures)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from samplemind.server import ServerConfig, serve  # aiohttp loads only for this command
+
+    try:
+        config = ServerConfig(data_dir=resolve_data_dir(args.data_dir), host=args.host, port=args.port,
+                              token=args.token or None, library_roots=tuple(args.library),
+                              allowed_origins=tuple(args.allow_origin), workers=args.workers)
+    except ValueError as error:
+        print(f"samplemind: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    missing = [str(root) for root in config.library_roots if not root.is_dir()]
+    if missing:
+        print(f"samplemind: error: --library folder not found: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    serve(config)
+    return EXIT_OK
 
 
 def run_index(args: argparse.Namespace) -> int:

@@ -1,0 +1,65 @@
+"""The application factory: resources in cleanup contexts, routes grouped by concern."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+
+from aiohttp import web
+
+from samplemind.server import routes_batch, routes_health, routes_similarity, routes_ws
+from samplemind.server.app_keys import (
+    CONFIG, HUB, INDEX, IO_EXECUTOR, LIVE_STREAMS, RUNNER, SEARCH_SLOTS, STORE,
+)
+from samplemind.server.config import ServerConfig
+from samplemind.server.errors import error_middleware
+from samplemind.server.job_runner import JobRunner
+from samplemind.server.job_store import JobStore
+from samplemind.server.progress_hub import ProgressHub
+from samplemind.server.security import token_middleware
+from samplemind.similarity import SimilarityIndex
+
+_IO_THREADS = 8
+
+
+def create_app(config: ServerConfig) -> web.Application:
+    app = web.Application(middlewares=[error_middleware, token_middleware], client_max_size=config.max_json_bytes)
+    app[CONFIG] = config
+    app.cleanup_ctx.append(_resources)
+    for group in (routes_batch, routes_similarity, routes_ws, routes_health):
+        group.setup(app)
+    return app
+
+
+async def _resources(app: web.Application) -> AsyncIterator[None]:
+    config = app[CONFIG]
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    io = ThreadPoolExecutor(_IO_THREADS, thread_name_prefix="samplemind-io")
+    loop = asyncio.get_running_loop()
+    store = await loop.run_in_executor(io, JobStore, config.data_dir / "samplemind.sqlite3")
+    index = await loop.run_in_executor(io, SimilarityIndex, config.data_dir)
+    await loop.run_in_executor(io, _remove_stale_uploads, config, store)
+    app[IO_EXECUTOR], app[STORE], app[INDEX], app[HUB] = io, store, index, ProgressHub()
+    app[LIVE_STREAMS] = asyncio.Semaphore(config.max_live_streams)
+    app[SEARCH_SLOTS] = asyncio.Semaphore(config.search_concurrency)
+    runner = app[RUNNER] = JobRunner(config, store, index, app[HUB], io)
+    await runner.start()
+    try:
+        yield
+    finally:
+        await runner.stop()
+        await loop.run_in_executor(io, index.close)  # saves the graph
+        store.close()
+        io.shutdown(wait=True)
+
+
+def _remove_stale_uploads(config: ServerConfig, store: JobStore) -> None:
+    """Temporary files of jobs that ended (or were never committed) while we were down."""
+    keep = store.upload_dirs()
+    for parent in (config.data_dir / "uploads", config.data_dir / "tmp"):
+        if parent.is_dir():
+            for folder in parent.iterdir():
+                if str(folder) not in keep:
+                    shutil.rmtree(folder, ignore_errors=True)

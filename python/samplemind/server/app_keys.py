@@ -1,0 +1,25 @@
+"""Typed keys of what the application holds (aiohttp web.AppKey), in one place."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from aiohttp import web
+
+from samplemind.server.config import ServerConfig
+from samplemind.server.job_runner import JobRunner
+from samplemind.server.job_store import JobStore
+from samplemind.server.progress_hub import ProgressHub
+from samplemind.similarity import SimilarityIndex
+
+CONFIG = web.AppKey("config", ServerConfig)
+IO_EXECUTOR = web.AppKey("io_executor", ThreadPoolExecutor)
+"""Blocking SQLite, file and index work, off the event loop."""
+STORE = web.AppKey("store", JobStore)
+INDEX = web.AppKey("index", SimilarityIndex)
+HUB = web.AppKey("hub", ProgressHub)
+RUNNER = web.AppKey("runner", JobRunner)
+LIVE_STREAMS = web.AppKey("live_streams", asyncio.Semaphore)
+"""Open /ws/analysis streams; when none is free the answer is 503."""
+SEARCH_SLOTS = web.AppKey("search_slots", asyncio.Semaphore)

@@ -1,0 +1,148 @@
+"""Batch jobs: submit (uploads or library paths), status, results, cancel."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from aiohttp import web
+
+from samplemind._files import find_audio_files
+from samplemind.server.app_keys import CONFIG, IO_EXECUTOR, RUNNER, STORE
+from samplemind.server.errors import ApiError
+from samplemind.server.job_runner import job_state
+from samplemind.server.job_store import ACTIVE, JobRow
+from samplemind.server.params import int_param, is_json, json_body
+from samplemind.server.uploads import receive_files, remove_quietly, sync_to_disk
+
+T = TypeVar("T")
+_MAX_RESULTS_PAGE = 1000
+
+
+async def run_io(request: web.Request, function: Callable[..., T], *args: Any) -> T:
+    """Blocking work (SQLite, files, the index) on the I/O threads, not the loop."""
+    return await asyncio.get_running_loop().run_in_executor(request.app[IO_EXECUTOR], function, *args)
+
+
+async def submit_job(request: web.Request, kind: str) -> web.Response:
+    """Stores a job (uploads fsync'd, rows committed) and queues it: the 202 is the
+    durability point. `kind` is "analyze" or "index" (index jobs keep their uploads)."""
+    config, runner = request.app[CONFIG], request.app[RUNNER]
+    if runner.active_count() >= config.max_queued_jobs:
+        raise ApiError(503, f"{config.max_queued_jobs} jobs are already queued or running; retry later",
+                       "overloaded")
+    job_id = uuid.uuid4().hex
+    upload_dir: str | None = None
+    if is_json(request):
+        files = await library_files(request, await json_body(request))
+    elif request.content_type.startswith("multipart/"):
+        parent = "uploads" if kind == "analyze" else "samples"
+        folder = config.data_dir / parent / job_id
+        try:
+            uploads = await receive_files(request, folder, config)
+            await run_io(request, sync_to_disk, uploads, folder)
+        except BaseException:
+            remove_quietly(folder)  # a limit, bad input or a client that went away
+            raise
+        files = [(u.filename, u.path) for u in uploads]
+        upload_dir = str(folder)
+    else:
+        raise ApiError(415, "send multipart/form-data (parts named 'files') or application/json "
+                            '({"paths": [...]})')
+    if len(files) > config.max_job_files:
+        raise ApiError(413, f"{len(files)} files in one job; the limit is {config.max_job_files}")
+    try:
+        await run_io(request, request.app[STORE].create, job_id, kind, files, upload_dir)
+    except BaseException:
+        if upload_dir:
+            remove_quietly(Path(upload_dir))
+        raise
+    runner.enqueue(job_id)
+    return web.json_response({"job_id": job_id, "status": "queued", "total": len(files),
+                              "status_url": f"/batch/status/{job_id}", "results_url": f"/batch/results/{job_id}",
+                              "progress_ws": f"/ws/progress/{job_id}"}, status=202)
+
+
+async def library_files(request: web.Request, body: dict[str, Any]) -> list[tuple[str, str]]:
+    """The files `paths` names (folders expanded), each inside a configured library root."""
+    roots = request.app[CONFIG].library_roots
+    paths = body.get("paths")
+    if not isinstance(paths, list) or not paths or not all(isinstance(p, str) and p for p in paths):
+        raise ApiError(400, 'body must be {"paths": ["/library/file.wav", ...]} with at least one path')
+    if not roots:
+        raise ApiError(403, "this server accepts no paths: start it with --library DIR to allow a folder")
+    real_roots = [Path(os.path.realpath(root)) for root in roots]
+    resolved = []
+    for path in paths:
+        real = Path(os.path.realpath(path))
+        if not any(real.is_relative_to(root) for root in real_roots):
+            raise ApiError(403, f"{path} is outside the library folders this server was started with")
+        resolved.append(str(real))
+    files = await run_io(request, _expand_folders, resolved)
+    if not files:
+        raise ApiError(400, "the paths name no audio files")
+    return [(path, path) for path in files]
+
+
+def _expand_folders(paths: list[str]) -> list[str]:
+    out: list[str] = []
+    for path in paths:
+        out += find_audio_files([path]) if os.path.isdir(path) else [path]  # a missing file fails alone
+    return out
+
+
+async def job_or_404(request: web.Request) -> JobRow:
+    job_id = request.match_info["job_id"]
+    row = await run_io(request, request.app[STORE].job, job_id)
+    if row is None:
+        raise ApiError(404, f"no job {job_id!r}")
+    return row
+
+
+async def current_state(request: web.Request) -> dict[str, Any]:
+    row = await job_or_404(request)
+    return job_state(row, request.app[RUNNER].live(row.job_id))
+
+
+async def analyze(request: web.Request) -> web.Response:
+    return await submit_job(request, "analyze")
+
+
+async def status(request: web.Request) -> web.Response:
+    return web.json_response(await current_state(request))
+
+
+async def results(request: web.Request) -> web.Response:
+    state = await current_state(request)
+    offset = int_param(request, "offset", 0, 0, 2**62)
+    limit = int_param(request, "limit", 100, 1, _MAX_RESULTS_PAGE)
+    page = await run_io(request, request.app[STORE].results, state["job_id"], offset, limit)
+    following = offset + len(page)
+    return web.json_response({
+        "job_id": state["job_id"], "status": state["status"], "total": state["total"],
+        "processed": state["processed"], "offset": offset, "limit": limit, "results": page,
+        "next_offset": following if len(page) == limit else None,
+    })
+
+
+async def cancel(request: web.Request) -> web.Response:
+    """Cancels a queued or running job (its workers stop, its uploads go); a finished
+    job is forgotten (its results deleted)."""
+    row = await job_or_404(request)
+    if row.status in ACTIVE and await request.app[RUNNER].cancel(row.job_id):
+        return web.json_response({"job_id": row.job_id, "status": "cancelled"})
+    await run_io(request, request.app[STORE].delete, row.job_id)
+    if row.upload_dir and row.kind == "analyze":
+        remove_quietly(Path(row.upload_dir))
+    return web.json_response({"job_id": row.job_id, "status": "deleted"})
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_post("/batch/analyze", analyze)
+    app.router.add_get("/batch/status/{job_id}", status)
+    app.router.add_get("/batch/results/{job_id}", results)
+    app.router.add_delete("/batch/jobs/{job_id}", cancel)

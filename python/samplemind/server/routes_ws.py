@@ -1,0 +1,164 @@
+"""WebSockets: job progress (/ws/progress/{job_id}) and live analysis (/ws/analysis)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+from aiohttp import WSMsgType, web
+
+from samplemind._streaming import StreamingAnalyzer
+from samplemind.server.app_keys import CONFIG, HUB, LIVE_STREAMS
+from samplemind.server.errors import ApiError
+from samplemind.server.routes_batch import current_state, run_io
+
+_SAMPLE_FORMATS: dict[str, np.dtype[Any]] = {"float32": np.dtype("<f4"), "int16": np.dtype("<i2"), "int32": np.dtype("<i4")}
+_FULL_SCALE = {"float32": 1.0, "int16": 32768.0, "int32": 2147483648.0}
+
+
+def check_origin(request: web.Request) -> None:
+    """Browsers send Origin: only the server's own and configured origins may connect
+    (cross-site WebSocket hijacking). Clients that send none (not browsers) pass."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return
+    allowed = request.app[CONFIG].allowed_origins
+    if origin in allowed or urlsplit(origin).netloc == request.host:
+        return
+    raise ApiError(403, f"WebSocket origin {origin!r} is not allowed (start the server with --allow-origin)")
+
+
+async def open_socket(request: web.Request) -> web.WebSocketResponse:
+    check_origin(request)
+    ws = web.WebSocketResponse(max_msg_size=request.app[CONFIG].max_ws_message_bytes, heartbeat=30.0)
+    await ws.prepare(request)
+    return ws
+
+
+async def progress(request: web.Request) -> web.WebSocketResponse:
+    """The job's state now, then each change (at most ~10/s), the final state, close."""
+    state = await current_state(request)  # 404 before the upgrade for an unknown job
+    job_id = state["job_id"]
+    ws = await open_socket(request)
+    hub = request.app[HUB]
+    mailbox = hub.subscribe(job_id)
+    reader = asyncio.create_task(_drain(ws))  # notices the client closing
+    try:
+        if not state["final"]:
+            state = await current_state(request)  # fresh, now that no change can be missed
+        sent = -1
+        while not ws.closed:
+            if state["final"] or state["processed"] >= sent:  # the mailbox may hold an older one
+                await ws.send_json(state)
+                sent = state["processed"]
+            if state["final"]:
+                break
+            next_state = await _next(mailbox, reader)
+            if next_state is None:
+                break
+            state = next_state
+    except ConnectionResetError:
+        pass  # the client went away
+    finally:
+        hub.unsubscribe(job_id, mailbox)
+        reader.cancel()
+        await ws.close()
+    return ws
+
+
+async def _next(mailbox: asyncio.Queue[dict[str, Any]], reader: asyncio.Task[None]) -> dict[str, Any] | None:
+    """The next state, or None when the client closed first."""
+    getter = asyncio.ensure_future(mailbox.get())
+    done, _ = await asyncio.wait([getter, reader], return_when=asyncio.FIRST_COMPLETED)
+    if getter in done:
+        return getter.result()
+    getter.cancel()
+    return None
+
+
+async def _drain(ws: web.WebSocketResponse) -> None:
+    async for _ in ws:
+        pass  # clients need not say anything; reading handles pings and the close
+
+
+async def analysis(request: web.Request) -> web.WebSocketResponse:
+    """Live analysis: a JSON header, binary PCM blocks (each answered with running
+    descriptors), then {"type": "end"} for the full analysis."""
+    streams = request.app[LIVE_STREAMS]
+    if streams.locked():
+        raise ApiError(503, "too many live analysis streams; retry later", "overloaded")
+    async with streams:
+        ws = await open_socket(request)
+        try:
+            await _live_session(request, ws)
+        except ApiError as error:
+            await ws.send_json({"type": "error", "error": {"code": error.code, "message": error.message}})
+        finally:
+            await ws.close()
+        return ws
+
+
+async def _live_session(request: web.Request, ws: web.WebSocketResponse) -> None:
+    config = request.app[CONFIG]
+    stream: StreamingAnalyzer | None = None
+    dtype, scale, frame_bytes = np.dtype("<f4"), 1.0, 4
+    async for message in ws:
+        if message.type == WSMsgType.TEXT:
+            command = _command(message.data)
+            if stream is None:
+                stream, dtype, scale = _open_stream(command)
+                frame_bytes = dtype.itemsize * stream.channels
+                await ws.send_json({"type": "ready", "sample_rate": stream.sample_rate, "channels": stream.channels})
+            elif command.get("type") == "end":
+                try:
+                    result = await run_io(request, stream.finish)
+                except ValueError as error:
+                    raise ApiError(400, f"cannot analyse the stream: {error}") from None
+                await ws.send_json({"type": "analysis", "analysis": result.to_dict()})
+                return
+            else:
+                raise ApiError(400, 'after the header, send binary blocks, then {"type": "end"}')
+        elif message.type == WSMsgType.BINARY:
+            if stream is None:
+                raise ApiError(400, "send the JSON header (sample_rate, channels, sample_format) first")
+            if len(message.data) % frame_bytes:
+                raise ApiError(400, f"a block must hold whole frames of {frame_bytes} bytes")
+            samples = np.frombuffer(message.data, dtype=dtype).astype(np.float32) / np.float32(scale)
+            await run_io(request, stream.push, samples)
+            running = stream.running()
+            if running.seconds > config.max_stream_seconds:
+                raise ApiError(413, f"streams are limited to {config.max_stream_seconds:.0f} s")
+            await ws.send_json({"type": "running", **running.to_dict()})
+        elif message.type == WSMsgType.ERROR:
+            return
+
+
+def _command(text: str) -> dict[str, Any]:
+    try:
+        command = json.loads(text)
+    except json.JSONDecodeError:
+        raise ApiError(400, "text messages must be JSON objects") from None
+    if not isinstance(command, dict):
+        raise ApiError(400, "text messages must be JSON objects")
+    return command
+
+
+def _open_stream(header: dict[str, Any]) -> tuple[StreamingAnalyzer, np.dtype[Any], float]:
+    sample_format = header.get("sample_format", "float32")
+    if sample_format not in _SAMPLE_FORMATS:
+        raise ApiError(400, f"sample_format must be one of {sorted(_SAMPLE_FORMATS)}, got {sample_format!r}")
+    try:
+        stream = StreamingAnalyzer(float(header["sample_rate"]), int(header["channels"]))
+    except (KeyError, TypeError, ValueError) as error:
+        raise ApiError(400, f"header needs sample_rate (Hz) and channels: {error}") from None
+    return stream, _SAMPLE_FORMATS[sample_format], _FULL_SCALE[sample_format]
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/ws/progress/{job_id}", progress)
+    app.router.add_get("/ws/analysis", analysis)
+
+

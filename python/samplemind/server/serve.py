@@ -1,0 +1,36 @@
+"""Running the app until SIGINT/SIGTERM, on the address the config names."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+
+from aiohttp import web
+
+from samplemind.server.app import create_app
+from samplemind.server.config import ServerConfig
+
+
+def serve(config: ServerConfig) -> None:
+    """Serves until interrupted. With port 0 the system picks a free port; the line
+    "serving on http://HOST:PORT" on stdout says which (scripts and tests read it)."""
+    asyncio.run(_serve(config))
+
+
+async def _serve(config: ServerConfig) -> None:
+    runner = web.AppRunner(create_app(config), handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, config.host, config.port)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    print(f"serving on http://{host}:{port} (data folder {config.data_dir})", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        print("stopping: running jobs resume at the next start", file=sys.stderr, flush=True)
+        await runner.cleanup()

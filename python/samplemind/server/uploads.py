@@ -1,0 +1,112 @@
+"""Multipart uploads streamed to disk under limits counted while streaming.
+
+aiohttp's client_max_size does not cover a streamed multipart body, so the limits are
+enforced here, chunk by chunk: a request is refused (413) as soon as it passes a
+limit, having read at most one chunk past it. Client file names are kept only for
+display; on disk a file is ``<index><extension>`` in a folder the server named, and
+the extension is kept only when it is a plain short suffix. The caller removes the
+folder on every failure path (``remove_quietly``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from aiohttp import BodyPartReader, web
+
+from samplemind.server.config import ServerConfig
+from samplemind.server.errors import ApiError
+
+_CHUNK = 256 * 1024
+_SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}")
+_MAX_NAME = 255
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    """The client's name for the file, for display only (path components removed)."""
+    path: str
+    """Where the server stored it."""
+    size: int
+
+
+def check_declared_size(request: web.Request, config: ServerConfig) -> None:
+    """Refuses a body whose Content-Length is already over the request limit, unread."""
+    if request.content_length is not None and request.content_length > config.max_request_bytes:
+        raise ApiError(413, f"request body of {request.content_length} bytes is over the limit of "
+                            f"{config.max_request_bytes} bytes")
+
+
+async def receive_files(request: web.Request, folder: Path, config: ServerConfig, *,
+                        field_names: tuple[str, ...] = ("files",)) -> list[Upload]:
+    """Streams every file part (named one of ``field_names``) into ``folder``, fsync'd."""
+    check_declared_size(request, config)
+    if not request.content_type.startswith("multipart/"):
+        raise ApiError(415, f"expected multipart/form-data, got {request.content_type or 'no content type'}")
+    reader = await request.multipart()
+    folder.mkdir(parents=True, exist_ok=False)
+    uploads: list[Upload] = []
+    total = 0
+    while (part := await reader.next()) is not None:
+        if not isinstance(part, BodyPartReader):
+            raise ApiError(400, "nested multipart bodies are not accepted")
+        if part.name not in field_names:
+            raise ApiError(400, f"unexpected form field {part.name!r}: send files in parts named "
+                                f"{' or '.join(repr(n) for n in field_names)}")
+        if len(uploads) >= config.max_parts:
+            raise ApiError(413, f"more than {config.max_parts} files in one request")
+        display = display_name(part.filename, len(uploads))
+        target = folder / f"{len(uploads):06d}{safe_suffix(display)}"
+        size = await _stream_part(part, target, config, total)
+        total += size
+        uploads.append(Upload(display, str(target), size))
+    if not uploads:
+        raise ApiError(400, f"no files: send them in multipart parts named {field_names[0]!r}")
+    return uploads
+
+
+async def _stream_part(part: BodyPartReader, target: Path, config: ServerConfig, request_so_far: int) -> int:
+    size = 0
+    with open(target, "wb") as out:
+        while chunk := await part.read_chunk(_CHUNK):
+            size += len(chunk)
+            if size > config.max_file_bytes:
+                raise ApiError(413, f"file over the limit of {config.max_file_bytes} bytes")
+            if request_so_far + size > config.max_request_bytes:
+                raise ApiError(413, f"request over the limit of {config.max_request_bytes} bytes")
+            out.write(chunk)
+    return size
+
+
+def display_name(filename: str | None, index: int) -> str:
+    """The client's file name without any folder part; never used to build a path."""
+    # aiohttp's client percent-encodes names; browsers do not: decode, then cut folders.
+    name = unquote(filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = "".join(ch for ch in name if ch.isprintable())[:_MAX_NAME]
+    return name if name not in ("", ".", "..") else f"upload-{index}"
+
+
+def safe_suffix(name: str) -> str:
+    suffix = os.path.splitext(name)[1]
+    return suffix.lower() if _SAFE_SUFFIX.fullmatch(suffix) else ""
+
+
+def remove_quietly(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def sync_to_disk(uploads: list[Upload], folder: Path) -> None:
+    """fsyncs the files and their folder (blocking: run it off the loop). The 202 answer
+    promises the upload survives a crash."""
+    for path in [upload.path for upload in uploads] + [str(folder)]:
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
