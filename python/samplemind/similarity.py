@@ -329,19 +329,25 @@ class SimilarityIndex:
             marks = ", ".join("?" * len(chunk))
             rows += self._db.execute(f"SELECT key, path, embedding, descriptors FROM samples WHERE key IN ({marks})",
                                      chunk).fetchall()
-        weighted_query = _unit(query * scale)
-        results = []
+        kept = []  # (key, path, embedding, descriptors JSON) of the candidates the filters accept
         for key, path, blob, text in rows:
-            descriptors = json.loads(text)
-            if filters is not None and not filters.accepts(descriptors):
-                continue
-            vector = np.frombuffer(blob, dtype=np.float32)
-            similarity = max(0.0, float(weighted_query @ _unit(vector * scale)))
-            if similarity < min_similarity:
-                continue
-            results.append(SearchResult(int(key), path, similarity, _aspect_similarities(query, vector), descriptors))
-        results.sort(key=lambda r: -r.similarity)
-        return results[:k]
+            if filters is None or filters.accepts(json.loads(text)):
+                kept.append((int(key), path, np.frombuffer(blob, dtype=np.float32), text))
+        if not kept:
+            return []
+        # Exact weighted cosine of every candidate at once; per-aspect detail only for the top k.
+        weighted = np.stack([vector for _, _, vector, _ in kept]) * scale
+        norms = np.linalg.norm(weighted, axis=1)
+        norms[norms == 0] = 1.0
+        similarities = np.maximum(0.0, (weighted / norms[:, np.newaxis]) @ _unit(query * scale))
+        results = []
+        for row in np.argsort(-similarities, kind="stable")[:k]:
+            if similarities[row] < min_similarity:
+                break
+            key, path, vector, text = kept[row]
+            results.append(SearchResult(key, path, float(similarities[row]), _aspect_similarities(query, vector),
+                                        json.loads(text)))
+        return results
 
 
 def compatible_keys(key: str) -> set[str]:

@@ -39,7 +39,7 @@ class ServerConfig:
     """Files handed to the engine at a time; a crash can cost at most two chunks' work."""
     max_attempts: int = 3
     """A file whose analysis was interrupted this often (the process died) is failed."""
-    search_concurrency: int = 8
+    search_concurrency: int = 32
     """Searches running at once; more wait (briefly) or are answered 503."""
 
     def __post_init__(self) -> None:

@@ -1,0 +1,210 @@
+"""The server under load, on loopback, against a `samplemind serve` process.
+
+- /similarity/search by key and by upload against an index of N samples (100,000 by
+  default; 5,000 when benchmarks are disabled), at a fixed offered rate (open loop:
+  requests leave on schedule whether or not earlier ones finished, and latency counts
+  from the scheduled time, so queueing shows): achieved throughput, p50/p99, errors.
+- A batch job through the server vs analyze_batch in-process on the same files, both
+  with a fresh cache and 2 workers (target: within 15 %), and /health latency while
+  the job runs (target p99 < 50 ms).
+
+Run: python -m pytest bench/test_bench_server.py -s      (figures are printed)
+Size: SAMPLEMIND_BENCH_INDEX (index samples), SAMPLEMIND_BENCH_LOAD_S (seconds per run).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+
+import aiohttp
+import numpy as np
+import pytest
+
+import samplemind
+from bench.conftest import three_second_stereo
+from bench.corpus import corpus
+
+NDIM = sum(size for _, size, _ in samplemind.EMBEDDING_ASPECTS.values())
+
+
+def _full(request: pytest.FixtureRequest) -> bool:
+    return not request.config.getoption("benchmark_disable")
+
+
+@pytest.fixture(scope="module")
+def index_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder whose index holds N clustered synthetic samples (SQLite rows + graph)."""
+    n = int(os.environ.get("SAMPLEMIND_BENCH_INDEX", "100000" if _full(request) else "5000"))
+    data_dir = tmp_path_factory.mktemp("server-index")
+    samplemind.SimilarityIndex(data_dir).close()  # creates the schema
+    rng = np.random.default_rng(0)
+    centres = rng.standard_normal((500, NDIM)).astype(np.float32)
+    vectors = centres[rng.integers(0, 500, n)] + 0.35 * rng.standard_normal((n, NDIM)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    descriptors = json.dumps({"duration_s": 1.0, "tempo_bpm": None, "key": "C major", "is_loop": False,
+                              "pitch_hz": None, "pitch_note": None, "loudness_lufs": -18.0,
+                              "centroid_hz_mean": 2000.0})
+    with sqlite3.connect(data_dir / "samplemind.sqlite3") as db:
+        db.executemany("INSERT INTO samples (path, embedding_version, embedding, descriptors, added_at)"
+                       " VALUES (?, ?, ?, ?, 0)", ((f"/synthetic/{i}.wav", samplemind.EMBEDDING_VERSION,
+                                                     v.tobytes(), descriptors) for i, v in enumerate(vectors)))
+    started = time.perf_counter()
+    with samplemind.SimilarityIndex(data_dir) as index:
+        index.rebuild()
+    print(f"\nindex: {n:,} samples built in {time.perf_counter() - started:.1f} s")
+    return data_dir
+
+
+class Server:
+    def __init__(self, data_dir: Path, library: Path | None = None) -> None:
+        args = [sys.executable, "-m", "samplemind", "serve", "--port", "0", "--data-dir", str(data_dir),
+                "--workers", "2"]
+        if library is not None:
+            args += ["--library", str(library)]
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        assert line.startswith("serving on"), line
+        self.url = line.split()[2]
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=60)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def search_server(index_dir: Path) -> Iterator[Server]:
+    server = Server(index_dir)
+    yield server
+    server.stop()
+
+
+def _percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+async def _open_loop(rate: float, seconds: float, send: Callable[[int], Awaitable[int]]) -> dict[str, float]:
+    """Sends at `rate` per second for `seconds`; latency from each request's scheduled time."""
+    loop = asyncio.get_running_loop()
+    start = loop.time() + 0.05
+    latencies: list[float] = []
+    errors = 0
+
+    async def one(i: int) -> None:
+        nonlocal errors
+        await asyncio.sleep(max(0.0, start + i / rate - loop.time()))
+        status = await send(i)
+        if status == 200:
+            latencies.append(loop.time() - (start + i / rate))
+        else:
+            errors += 1
+
+    count = int(rate * seconds)
+    await asyncio.gather(*(one(i) for i in range(count)))
+    elapsed = loop.time() - start
+    return {"offered_per_s": rate, "achieved_per_s": len(latencies) / elapsed, "requests": count,
+            "errors": errors, "p50_ms": 1000 * _percentile(latencies, 50), "p99_ms": 1000 * _percentile(latencies, 99)}
+
+
+def _report(name: str, figures: dict[str, float]) -> None:
+    print(f"\n{name}: offered {figures['offered_per_s']:.0f}/s, achieved {figures['achieved_per_s']:.1f}/s, "
+          f"p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, errors {figures['errors']:.0f} "
+          f"of {figures['requests']:.0f}")
+
+
+def _load_seconds(request: pytest.FixtureRequest) -> float:
+    return float(os.environ.get("SAMPLEMIND_BENCH_LOAD_S", "15" if _full(request) else "1"))
+
+
+def test_search_by_key_at_a_fixed_rate(request: pytest.FixtureRequest, search_server: Server) -> None:
+    rng = np.random.default_rng(1)
+
+    async def run() -> dict[str, float]:
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64)) as session:
+            n = (await (await session.get(f"{search_server.url}/similarity/stats")).json())["total_indexed"]
+            keys = rng.integers(1, n + 1, 100_000)
+
+            async def send(i: int) -> int:
+                async with session.post(f"{search_server.url}/similarity/search?limit=10",
+                                        json={"key": int(keys[i])}) as response:
+                    await response.read()
+                    return response.status
+
+            return await _open_loop(200.0, _load_seconds(request), send)
+
+    figures = asyncio.run(run())
+    _report("search by key", figures)
+    assert figures["errors"] == 0
+
+
+def test_search_by_upload_at_a_fixed_rate(request: pytest.FixtureRequest, search_server: Server,
+                                          tmp_path: Path) -> None:
+    import soundfile as sf
+
+    query = tmp_path / "query.wav"
+    sf.write(str(query), three_second_stereo()[:44100], 44100, subtype="PCM_16")  # a 1 s one-shot
+    payload = query.read_bytes()
+
+    async def run() -> dict[str, float]:
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64)) as session:
+            async def send(i: int) -> int:
+                form = aiohttp.FormData()
+                form.add_field("file", payload, filename="query.wav", content_type="audio/wav")
+                async with session.post(f"{search_server.url}/similarity/search?limit=10", data=form) as response:
+                    await response.read()
+                    return response.status
+
+            return await _open_loop(50.0, _load_seconds(request), send)
+
+    figures = asyncio.run(run())
+    _report("search by upload (1 s WAV)", figures)
+    assert figures["errors"] == 0
+
+
+def test_batch_through_the_server_vs_in_process(request: pytest.FixtureRequest,
+                                                tmp_path_factory: pytest.TempPathFactory) -> None:
+    files = corpus(200 if _full(request) else 20)
+    started = time.perf_counter()
+    with samplemind.ResultCache(tmp_path_factory.mktemp("in-process")) as cache:
+        samplemind.analyze_batch(files, workers=2, cache=cache)
+    in_process = time.perf_counter() - started
+
+    server = Server(tmp_path_factory.mktemp("through-server"), files[0].parent)
+
+    async def run() -> tuple[float, list[float]]:
+        health: list[float] = []
+        async with aiohttp.ClientSession() as session:
+            began = time.perf_counter()
+            async with session.post(f"{server.url}/batch/analyze", json={"paths": [str(f) for f in files]}) as r:
+                job = (await r.json())["job_id"]
+            while True:
+                sent = time.perf_counter()
+                async with session.get(f"{server.url}/health") as r:
+                    await r.read()
+                health.append(time.perf_counter() - sent)
+                async with session.get(f"{server.url}/batch/status/{job}") as r:
+                    state = await r.json()
+                if state["status"] == "completed":
+                    return time.perf_counter() - began, health
+                await asyncio.sleep(0.02)
+
+    try:
+        through_server, health = asyncio.run(run())
+    finally:
+        server.stop()
+    print(f"\nbatch of {len(files)} files, 2 workers: in-process {in_process:.2f} s, through the server "
+          f"{through_server:.2f} s ({through_server / in_process:.2f}x); /health during the job: "
+          f"p50 {1000 * _percentile(health, 50):.1f} ms, p99 {1000 * _percentile(health, 99):.1f} ms "
+          f"({len(health)} probes)")
+    assert through_server > 0
