@@ -31,10 +31,24 @@ def test_quick_report_is_complete(tmp_path: Path) -> None:
         assert row["files_per_s"] > 0 and row["seconds_min"] <= row["seconds_median"] <= row["seconds_max"]
     assert report["cache"]["warm_speedup"] > 1 and report["cache"]["warm_files_per_s"] > 0
     assert report["memory"]["peak_rss_mib"] > 0
+    for row in report["memory"]["per_file_in_flight"]:  # Linux: measured
+        assert row["workers"] in (1, 2) and row["mib_per_file"] is not None and row["mib_per_file"] >= 0
+    stages = report["stages"]
+    assert set(stages["seconds"]) == {"decode", "resample", "stft", "descriptors", "musical", "embedding", "other"}
+    for name in ("decode", "stft", "descriptors", "musical"):
+        assert stages["seconds"][name] > 0, name
+    assert sum(stages["seconds"].values()) <= stages["wall_seconds"] * 1.05
+    assert 0.9 < sum(stages["share"].values()) < 1.05
     similarity = report["similarity"]
     assert similarity["samples"] == 6 and 0 <= similarity["recall_at_10"] <= 1
     assert 0 < similarity["search_p50_ms"] <= similarity["search_p99_ms"]
     assert report["librosa"] is None and report["versions"]["samplemind"]
+
+
+def test_plot_is_a_png(tmp_path: Path) -> None:
+    run_bench(tmp_path, "--workers", "1,2", "--plot", str(tmp_path / "report.png"))
+    png = (tmp_path / "report.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 10_000
 
 
 def test_librosa_comparison(tmp_path: Path) -> None:

@@ -187,6 +187,25 @@ void test_batch_order_errors_and_cancel() {
     std::filesystem::remove_all(dir);
 }
 
+void test_stage_timing() {
+    using samplemind::Stage;
+    const auto y = sine(440, 44100, 44100);  // resampled to 22,050 Hz: every stage but decode runs
+    samplemind::reset_stage_timing();
+    samplemind::analyze_buffer(y, 44100, 1);
+    for (const double seconds : samplemind::stage_seconds()) CHECK(seconds == 0.0);  // off by default
+    samplemind::set_stage_timing(true);
+    samplemind::analyze_buffer(y, 44100, 1);
+    samplemind::set_stage_timing(false);
+    const auto seconds = samplemind::stage_seconds();
+    for (const Stage stage : {Stage::resample, Stage::stft, Stage::descriptors, Stage::musical, Stage::embedding}) {
+        CHECK(seconds[static_cast<std::size_t>(stage)] > 0.0);
+    }
+    CHECK(seconds[static_cast<std::size_t>(Stage::decode)] == 0.0);  // a buffer is not decoded
+    CHECK(samplemind::stage_name(Stage::musical) == "musical");
+    samplemind::reset_stage_timing();
+    CHECK(samplemind::stage_seconds()[static_cast<std::size_t>(Stage::stft)] == 0.0);
+}
+
 }  // namespace
 
 int main() {
@@ -198,6 +217,7 @@ int main() {
         {"streaming equals one shot", test_streaming_equals_one_shot},
         {"sine centroid", test_sine_centroid},
         {"batch order, errors and cancel", test_batch_order_errors_and_cancel},
+        {"stage timing", test_stage_timing},
     };
     int passed = 0, failed = 0;
     for (const auto& [name, test] : tests) {

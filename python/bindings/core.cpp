@@ -200,6 +200,17 @@ PYBIND11_MODULE(_core, m) {
         }
     });
 
+    m.def("set_stage_timing", &set_stage_timing, py::arg("enabled"));
+    m.def("reset_stage_timing", &reset_stage_timing);
+    m.def("stage_seconds", [] {
+        py::typing::Dict<py::str, py::float_> seconds;
+        const auto values = stage_seconds();
+        for (int i = 0; i < kStageCount; ++i) {
+            seconds[py::str(std::string(stage_name(static_cast<Stage>(i))))] = values[static_cast<std::size_t>(i)];
+        }
+        return seconds;
+    });
+
     py::class_<AnalysisConfig>(m, "AnalysisConfig")
         .def(py::init<>())
         .def_readwrite("sample_rate", &AnalysisConfig::sample_rate)

@@ -14,6 +14,8 @@ import os
 import platform
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -22,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from samplemind import _core
 from samplemind._analysis import Analysis
 from samplemind._batch import analyze_batch
 from samplemind._cache import ResultCache
@@ -31,7 +34,7 @@ from samplemind.similarity import SimilarityIndex
 
 __all__ = ["REPORT_KEYS", "run_bench", "write_corpus"]
 
-REPORT_KEYS = ("machine", "versions", "corpus", "throughput", "cache", "memory", "similarity", "librosa")
+REPORT_KEYS = ("machine", "versions", "corpus", "throughput", "stages", "cache", "memory", "similarity", "librosa")
 _FORMATS = (("wav", "WAV", "PCM_16"), ("aiff", "AIFF", "PCM_24"), ("flac", "FLAC", "PCM_16"),
             ("mp3", "MP3", "MPEG_LAYER_III"))
 
@@ -75,8 +78,10 @@ def run_bench(paths: Sequence[str], *, workers: Sequence[int], repeats: int, com
     report["corpus"] = {"files": len(paths), "failed": len(failed), "audio_seconds": audio_seconds,
                         "failures": [r.to_dict() for r in failed]}
     report["throughput"] = [_throughput(paths, w, repeats, audio_seconds) for w in workers]
+    report["stages"] = _stage_split(paths)
     report["cache"] = _cache_scans(paths)
-    report["memory"] = {"peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    report["memory"] = {"peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                        "per_file_in_flight": [_memory_in_flight(paths, w) for w in workers]}
     report["similarity"] = _similarity([r for r in first if isinstance(r, Analysis)])
     report["librosa"] = _librosa(paths[:librosa_files], report) if compare_librosa else None
     return report
@@ -91,6 +96,51 @@ def _throughput(paths: Sequence[str], workers: int, repeats: int, audio_seconds:
     median = statistics.median(times)
     return {"workers": workers, "seconds_median": median, "seconds_min": min(times), "seconds_max": max(times),
             "files_per_s": len(paths) / median, "audio_seconds_per_s": audio_seconds / median}
+
+
+def _stage_split(paths: Sequence[str]) -> dict[str, Any]:
+    """Where one worker's time goes, from the core's own stage clocks."""
+    _core.reset_stage_timing()
+    _core.set_stage_timing(True)
+    try:
+        started = time.perf_counter()
+        analyze_batch(paths, workers=1)
+        wall = time.perf_counter() - started
+    finally:
+        _core.set_stage_timing(False)
+    seconds = _core.stage_seconds()
+    seconds["other"] = max(0.0, wall - sum(seconds.values()))  # opening files, scheduling, Python
+    return {"wall_seconds": wall, "seconds": seconds,
+            "share": {name: value / wall for name, value in seconds.items()}}
+
+
+def _memory_in_flight(paths: Sequence[str], workers: int) -> dict[str, Any]:
+    """Peak RSS growth of a fresh process analysing the files, over the files in flight
+    (one per worker). Linux only (the peak after imports is reset through
+    /proc/self/clear_refs); None elsewhere."""
+    child = subprocess.run([sys.executable, "-c", "from samplemind._bench import _child_memory; _child_memory()"],
+                           input=json.dumps({"workers": workers, "paths": list(paths)}), capture_output=True,
+                           text=True, check=False)
+    growth_kib = int(child.stdout) if child.returncode == 0 and child.stdout.strip() else None
+    if growth_kib is None:
+        return {"workers": workers, "peak_growth_mib": None, "mib_per_file": None}
+    return {"workers": workers, "peak_growth_mib": growth_kib / 1024, "mib_per_file": growth_kib / 1024 / workers}
+
+
+def _child_memory() -> None:
+    """In the child of _memory_in_flight: prints the peak RSS growth in KiB."""
+    job = json.loads(sys.stdin.read())
+    Path("/proc/self/clear_refs").write_text("5")
+    before = _status_kib("VmRSS")
+    analyze_batch(job["paths"], workers=job["workers"])
+    print(max(0, _status_kib("VmHWM") - before))
+
+
+def _status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise OSError(f"{field} is not in /proc/self/status")
 
 
 def _cache_scans(paths: Sequence[str]) -> dict[str, float]:
@@ -176,7 +226,13 @@ def format_report(report: dict[str, Any]) -> str:
     cache = report["cache"]
     lines.append(f"cache: cold {cache['cold_seconds']:.2f} s, warm {cache['warm_seconds']:.3f} s "
                  f"({cache['warm_speedup']:.0f}x, {cache['warm_files_per_s']:.0f} files/s)")
-    lines.append(f"peak memory: {report['memory']['peak_rss_mib']:.0f} MiB")
+    stages = report["stages"]
+    split = ", ".join(f"{name} {share:.0%}" for name, share in stages["share"].items())
+    lines.append(f"time split (1 worker, {stages['wall_seconds']:.2f} s): {split}")
+    in_flight = ", ".join(f"{row['workers']} worker(s) {row['mib_per_file']:.1f} MiB/file"
+                          for row in report["memory"]["per_file_in_flight"] if row["mib_per_file"] is not None)
+    lines.append(f"peak memory: {report['memory']['peak_rss_mib']:.0f} MiB"
+                 + (f"; per file in flight: {in_flight}" if in_flight else ""))
     sim = report["similarity"]
     lines.append(f"similarity: {sim['samples']} samples indexed in {sim['build_seconds']:.3f} s, search p50 "
                  f"{sim['search_p50_ms']:.2f} ms, p99 {sim['search_p99_ms']:.2f} ms, recall@10 {sim['recall_at_10']:.3f}")
@@ -187,7 +243,7 @@ def format_report(report: dict[str, Any]) -> str:
 
 
 def bench_main(folder: Path | None, *, quick: bool, workers: Sequence[int], json_path: Path | None,
-               compare_librosa: bool, files: int | None) -> dict[str, Any]:
+               compare_librosa: bool, files: int | None, plot_path: Path | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
         if folder is None:
             corpus = write_corpus(Path(scratch) / "corpus", files or (24 if quick else 200))
@@ -197,4 +253,8 @@ def bench_main(folder: Path | None, *, quick: bool, workers: Sequence[int], json
         report = run_bench(paths, workers=workers, repeats=1 if quick else 3, compare_librosa=compare_librosa)
     if json_path is not None:
         json_path.write_text(json.dumps(report, indent=2))
+    if plot_path is not None:
+        from samplemind._bench_plot import plot_report  # matplotlib: the `plot` extra
+
+        plot_report(report, plot_path)
     return report

@@ -50,7 +50,7 @@ SEARCH_EXAMPLES = """examples:
 """
 BENCH_EXAMPLES = """examples:
   samplemind bench --quick
-  samplemind bench ~/Samples --workers 1,2,4,8 --json report.json
+  samplemind bench ~/Samples --workers 1,2,4,8 --json report.json --plot report.png
   samplemind bench --compare librosa          # needs librosa and pyloudnorm installed
 """
 SERVE_EXAMPLES = """examples:
@@ -115,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--workers", default="1,2", metavar="N,N,...", help="worker counts (default 1,2)")
     bench.add_argument("--files", type=int, metavar="N", help="generated corpus size (default 200, quick 24)")
     bench.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON")
+    bench.add_argument("--plot", type=Path, metavar="FILE.png",
+                       help="also draw throughput and the time split (needs matplotlib: samplemind[plot])")
     bench.add_argument("--compare", choices=("librosa",), help="time librosa computing the same descriptors")
     serve = commands.add_parser(
         "serve", help="run the HTTP and WebSocket server", epilog=SERVE_EXAMPLES,
@@ -265,8 +267,11 @@ def run_bench_command(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"samplemind: error: --workers takes N,N,..., got {args.workers!r}", file=sys.stderr)
         return EXIT_USAGE
+    if any(w < 1 for w in workers):
+        print("samplemind: error: --workers counts must be >= 1", file=sys.stderr)
+        return EXIT_USAGE
     report = bench_main(args.folder, quick=args.quick, workers=workers, json_path=args.json,
-                        compare_librosa=args.compare == "librosa", files=args.files)
+                        compare_librosa=args.compare == "librosa", files=args.files, plot_path=args.plot)
     sys.stdout.write(format_report(report))
     return EXIT_OK
 

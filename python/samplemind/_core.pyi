@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AnalysisConfig', 'BatchJob', 'BatchScheduler', 'EMBEDDING_VERSION', 'StreamingAnalyzer', 'analyze_buffer', 'analyze_file', 'decode_file', 'embedding_aspects', 'mel_filterbank', 'resample', 'rfft']
+__all__: list[str] = ['AnalysisConfig', 'BatchJob', 'BatchScheduler', 'EMBEDDING_VERSION', 'StreamingAnalyzer', 'analyze_buffer', 'analyze_file', 'decode_file', 'embedding_aspects', 'mel_filterbank', 'resample', 'reset_stage_timing', 'rfft', 'set_stage_timing', 'stage_seconds']
 class AnalysisConfig:
     keep_frames: bool
     def __init__(self) -> None:
@@ -137,7 +137,13 @@ def mel_filterbank(sample_rate: typing.SupportsFloat | typing.SupportsIndex, n_f
     ...
 def resample(input: numpy.typing.NDArray[numpy.float32], in_rate: typing.SupportsFloat | typing.SupportsIndex, out_rate: typing.SupportsFloat | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float32]:
     ...
+def reset_stage_timing() -> None:
+    ...
 def rfft(input: numpy.typing.NDArray[numpy.float32]) -> numpy.typing.NDArray[numpy.complex64]:
+    ...
+def set_stage_timing(enabled: bool) -> None:
+    ...
+def stage_seconds() -> dict[str, float]:
     ...
 EMBEDDING_VERSION: int = 1
 __version__: str = '0.1.0'

@@ -10,4 +10,5 @@
 #include "samplemind/embedding.hpp"
 #include "samplemind/error.hpp"
 #include "samplemind/kernels.hpp"
+#include "samplemind/stage_timing.hpp"
 #include "samplemind/version.hpp"

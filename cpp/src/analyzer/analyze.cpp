@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "decode/read_ahead.hpp"
+#include "stage_timer.hpp"
 #include "number_text.hpp"
 #include "samplemind/analyzer.hpp"
 #include "samplemind/error.hpp"
@@ -15,7 +16,10 @@ constexpr std::size_t kReadFrames = 16384;
 
 Analysis analyze_file(const std::string& path, const AnalysisConfig& config, const DecodeOptions& options) {
     config.validate();
-    auto decoder = open_audio_file(path, options);
+    auto decoder = [&] {
+        detail::StageTimer timer(Stage::decode);
+        return open_audio_file(path, options);
+    }();
     const AudioInfo header = decoder->info();
     // One extra thread at most (two would contend on a two-core machine): decoding
     // ahead where decoding is the costly part (compressed formats), else the frames.
@@ -31,7 +35,11 @@ Analysis analyze_file(const std::string& path, const AnalysisConfig& config, con
     StreamingAnalyzer analyzer(config, header.sample_rate, header.channels, parallel && !decode_ahead);
     std::vector<float> block(kReadFrames * static_cast<std::size_t>(header.channels));
     std::int64_t frames = 0;
-    while (const std::size_t got = decoder->read(block)) {
+    const auto read = [&] {
+        detail::StageTimer timer(Stage::decode);
+        return decoder->read(block);
+    };
+    while (const std::size_t got = read()) {
         if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
             throw Error(ErrorCode::cancelled, path, "cancelled");
         }

@@ -8,6 +8,7 @@
 #include "dsp/mel.hpp"
 #include "features/rhythm.hpp"
 #include "features/tonality.hpp"
+#include "stage_timer.hpp"
 
 namespace samplemind::analyzer {
 namespace {
@@ -87,6 +88,7 @@ void FrameStage::finish(std::int64_t real_length) {
     real_length_ = real_length;  // from now on ZCR knows where the edge padding starts
     const std::vector<float> padding(static_cast<std::size_t>(config_.n_fft / 2), 0.0f);
     feed(padding.data(), padding.size());
+    detail::StageTimer timer(Stage::descriptors);
     mel_.flush();
 }
 
@@ -95,6 +97,15 @@ void FrameStage::compute_frame(const float* frame, std::int64_t frame_start) {
     const features::FrameSpan span{half - frame_start, half + real_length_ - frame_start};
     features::FrameDescriptors d;
     kernels_->compute(frame, span, scratch_, d, contrast_.data(), mel_power_.data());
+    accumulate(d);
+    track_musical(frame, d);
+    last_ = d;
+    ++stft_frames_;
+    if (tracks_) keep_tracks(d);
+}
+
+void FrameStage::accumulate(const features::FrameDescriptors& d) {
+    detail::StageTimer timer(Stage::descriptors);
     centroid_.add(d.centroid_hz);
     bandwidth_.add(d.bandwidth_hz);
     rolloff_.add(d.rolloff_hz);
@@ -107,6 +118,10 @@ void FrameStage::compute_frame(const float* frame, std::int64_t frame_start) {
     rms_track_.push_back(d.rms);
     onsets_.add(d.rms);
     loudest_rms_ = std::max(loudest_rms_, d.rms);
+}
+
+void FrameStage::track_musical(const float* frame, const features::FrameDescriptors& d) {
+    detail::StageTimer timer(Stage::musical);
     if (stft_frames_ % kPitchEvery == 0) {  // YIN costs two FFTs of 2 n_fft: every other frame
         double f0 = 0.0, voicing = 0.0;
         // Frames 30 dB under the loudest so far can only be under the final loudest too,
@@ -119,18 +134,17 @@ void FrameStage::compute_frame(const float* frame, std::int64_t frame_start) {
     kernels_->chroma(scratch_.power.data(), chroma_frame_.data());
     if (stft_frames_ % kChromaBlock == 0) chroma_blocks_.push_back({});
     for (int c = 0; c < 12; ++c) chroma_blocks_.back()[c] += chroma_frame_[c];
-    last_ = d;
-    ++stft_frames_;
-    if (tracks_) {
-        tracks_->centroid_hz.push_back(d.centroid_hz);
-        tracks_->bandwidth_hz.push_back(d.bandwidth_hz);
-        tracks_->rolloff_hz.push_back(d.rolloff_hz);
-        tracks_->flatness.push_back(d.flatness);
-        tracks_->flux.push_back(d.flux);
-        tracks_->zcr.push_back(d.zcr);
-        tracks_->rms.push_back(d.rms);
-        tracks_->contrast_db.insert(tracks_->contrast_db.end(), contrast_.begin(), contrast_.end());
-    }
+}
+
+void FrameStage::keep_tracks(const features::FrameDescriptors& d) {
+    tracks_->centroid_hz.push_back(d.centroid_hz);
+    tracks_->bandwidth_hz.push_back(d.bandwidth_hz);
+    tracks_->rolloff_hz.push_back(d.rolloff_hz);
+    tracks_->flatness.push_back(d.flatness);
+    tracks_->flux.push_back(d.flux);
+    tracks_->zcr.push_back(d.zcr);
+    tracks_->rms.push_back(d.rms);
+    tracks_->contrast_db.insert(tracks_->contrast_db.end(), contrast_.begin(), contrast_.end());
 }
 
 void FrameStage::fill(Analysis& analysis) {
@@ -148,6 +162,7 @@ void FrameStage::fill(Analysis& analysis) {
     analysis.mfcc_mean = mel_.mfcc_mean();
     analysis.mfcc_std = mel_.mfcc_std();
     if (tracks_) analysis.frames = std::move(*tracks_);
+    detail::StageTimer timer(Stage::musical);
     fill_musical(analysis);
 }
 

@@ -47,6 +47,9 @@ public:
 
 private:
     void compute_frame(const float* frame, std::int64_t frame_start);
+    void accumulate(const features::FrameDescriptors& d);  // running statistics, mel, onsets
+    void track_musical(const float* frame, const features::FrameDescriptors& d);  // pitch, chroma
+    void keep_tracks(const features::FrameDescriptors& d);  // keep_frames only
     void track_fine_envelope(const float* samples, std::size_t count);
     void fill_musical(Analysis& analysis) const;
     /// f0 refined on the current frame's magnitude spectrum (see the definition).

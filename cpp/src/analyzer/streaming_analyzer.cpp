@@ -14,6 +14,7 @@
 #include "features/level_meter.hpp"
 #include "features/loudness_meter.hpp"
 #include "number_text.hpp"
+#include "stage_timer.hpp"
 #include "samplemind/embedding.hpp"
 #include "samplemind/analyzer.hpp"
 
@@ -65,12 +66,23 @@ struct StreamingAnalyzer::Impl {
         while (done < interleaved.size()) {
             const std::size_t count = std::min(kChunkFrames, (interleaved.size() - done) / width);
             std::copy_n(interleaved.data() + done, count * width, chunk.data());
-            level.add(chunk.data(), static_cast<std::int64_t>(count), mono.data());
-            loudness.add(chunk.data(), static_cast<std::int64_t>(count));
-            true_peak.add(chunk.data(), static_cast<std::int64_t>(count), level.peak());
-            deliver(resampler.process(mono.data(), count, resampled.data()));
+            measure_levels(count);
+            std::size_t produced = 0;
+            {
+                detail::StageTimer timer(Stage::resample);
+                produced = resampler.process(mono.data(), count, resampled.data());
+            }
+            deliver(produced);
             done += count * width;
         }
+    }
+
+    // Sanitises the chunk, mixes it to mono and measures level, loudness and true peak.
+    void measure_levels(std::size_t count) {
+        detail::StageTimer timer(Stage::descriptors);
+        level.add(chunk.data(), static_cast<std::int64_t>(count), mono.data());
+        loudness.add(chunk.data(), static_cast<std::int64_t>(count));
+        true_peak.add(chunk.data(), static_cast<std::int64_t>(count), level.peak());
     }
 
     // Hands `count` resampled samples to the frame stage, here or on its thread.
@@ -144,6 +156,7 @@ struct StreamingAnalyzer::Impl {
         analysis.loudness.true_peak_dbtp = features::amplitude_to_dbfs(true_peak.peak());
         analysis.loudness.loudness_range_lu = loudness.loudness_range_lu();
         frames.fill(analysis);
+        detail::StageTimer timer(Stage::embedding);
         analysis.embedding = compute_embedding(analysis);
         return analysis;
     }

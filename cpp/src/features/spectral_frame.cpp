@@ -10,6 +10,7 @@
 #include "dsp/simd4.hpp"
 #include "dsp/vector_ops.hpp"
 #include "features/tonality.hpp"
+#include "stage_timer.hpp"
 
 namespace samplemind::features {
 namespace {
@@ -114,6 +115,25 @@ SpectralKernels::Scratch SpectralKernels::make_scratch() const {
 void SpectralKernels::compute(const float* frame, FrameSpan span, Scratch& scratch, FrameDescriptors& out,
                               float* contrast_db, float* mel_power) const {
     const std::size_t n = static_cast<std::size_t>(n_fft_);
+    spectrum(frame, scratch);
+    detail::StageTimer timer(Stage::descriptors);
+    const float* power = scratch.power.data();
+    spectral_shape(scratch, out);
+    contrast(scratch, contrast_db);
+    mel_.apply(power, mel_power);
+
+    out.rms = std::sqrt(dsp::dot(frame, frame, n) / static_cast<float>(n));
+    // Crossings between neighbouring real samples; centring padding repeats the edge
+    // samples (librosa pads ZCR frames with edge values), so it adds none.
+    const auto begin = static_cast<std::size_t>(std::clamp<std::int64_t>(span.real_begin, 0, n_fft_));
+    const auto end = static_cast<std::size_t>(std::clamp<std::int64_t>(span.real_end, 0, n_fft_));
+    unsigned crossings = 0;
+    for (std::size_t i = begin + 1; i < end; ++i) crossings += negative(frame[i]) != negative(frame[i - 1]);
+    out.zcr = static_cast<float>(crossings) / static_cast<float>(n);
+}
+
+void SpectralKernels::spectrum(const float* frame, Scratch& scratch) const {
+    detail::StageTimer timer(Stage::stft);
     float* re = scratch.re.data();
     float* im = scratch.im.data();
     fft_->forward(frame, re, im, scratch.fft.data(), window_.data());
@@ -130,18 +150,6 @@ void SpectralKernels::compute(const float* frame, FrameSpan span, Scratch& scrat
         power[k] = re[k] * re[k] + im[k] * im[k];
         magnitude[k] = std::sqrt(power[k]);
     }
-    spectral_shape(scratch, out);
-    contrast(scratch, contrast_db);
-    mel_.apply(power, mel_power);
-
-    out.rms = std::sqrt(dsp::dot(frame, frame, n) / static_cast<float>(n));
-    // Crossings between neighbouring real samples; centring padding repeats the edge
-    // samples (librosa pads ZCR frames with edge values), so it adds none.
-    const auto begin = static_cast<std::size_t>(std::clamp<std::int64_t>(span.real_begin, 0, n_fft_));
-    const auto end = static_cast<std::size_t>(std::clamp<std::int64_t>(span.real_end, 0, n_fft_));
-    unsigned crossings = 0;
-    for (std::size_t i = begin + 1; i < end; ++i) crossings += negative(frame[i]) != negative(frame[i - 1]);
-    out.zcr = static_cast<float>(crossings) / static_cast<float>(n);
 }
 
 void SpectralKernels::spectral_shape(Scratch& scratch, FrameDescriptors& out) const {

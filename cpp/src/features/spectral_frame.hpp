@@ -71,6 +71,8 @@ private:
     struct Band {
         std::size_t first, count, quantile;  // bins [first, first + count), bins averaged
     };
+    /// Windowed FFT of the frame into scratch: power and magnitude spectra.
+    void spectrum(const float* frame, Scratch& scratch) const;
     void spectral_shape(Scratch& scratch, FrameDescriptors& out) const;
     void contrast(Scratch& scratch, float* contrast_db) const;
 
