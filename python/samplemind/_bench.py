@@ -68,8 +68,7 @@ def run_bench(paths: Sequence[str], *, workers: Sequence[int], repeats: int, com
               librosa_files: int = 20) -> dict[str, Any]:
     """The report as a JSON-ready dict (keys: REPORT_KEYS)."""
     report: dict[str, Any] = {
-        "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-                    "cpus": os.cpu_count()},
+        "machine": {"platform": platform.platform(), "processor": _cpu_name(), "cpus": os.cpu_count()},
         "versions": {"samplemind": __version__, "python": platform.python_version(), "numpy": np.__version__},
     }
     first = analyze_batch(paths, workers=0)  # also warms the page cache, as a re-scan would
@@ -85,6 +84,17 @@ def run_bench(paths: Sequence[str], *, workers: Sequence[int], repeats: int, com
     report["similarity"] = _similarity([r for r in first if isinstance(r, Analysis)])
     report["librosa"] = _librosa(paths[:librosa_files], report) if compare_librosa else None
     return report
+
+
+def _cpu_name() -> str:
+    """The CPU model (from /proc/cpuinfo on Linux), else what platform knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 def _throughput(paths: Sequence[str], workers: int, repeats: int, audio_seconds: float) -> dict[str, Any]:
