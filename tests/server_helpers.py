@@ -19,7 +19,7 @@ ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 
 
 def write_library(folder: Path, count: int, seconds: float = 0.5) -> list[Path]:
-    """`count` distinct short sounds: tones, noise bursts and click patterns."""
+    """`count` short sounds, no two alike: tones, noise bursts and click patterns."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(1)
     t = np.arange(int(seconds * SR)) / SR
@@ -32,7 +32,7 @@ def write_library(folder: Path, count: int, seconds: float = 0.5) -> list[Path]:
             y = 0.2 * rng.standard_normal(t.size) * np.exp(-(8 + i) * t)
         else:
             y = np.zeros(t.size)
-            y[:: SR // (4 + i % 5)] = 0.9
+            y[:: SR // (4 + i % 5)] = 0.9 - 0.001 * i  # every file distinct (the cache keys by content)
         path = folder / f"sound-{i:03d}.wav"
         sf.write(str(path), y.astype(np.float32), SR)
         paths.append(path)

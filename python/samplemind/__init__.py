@@ -24,6 +24,7 @@ from samplemind._exceptions import (
     AudioTooLargeError,
     CorruptAudioError,
     SampleMindError,
+    SharedStorageError,
     UnsupportedFormatError,
 )
 
@@ -44,6 +45,7 @@ __all__ = [
     "SampleMindError",
     "SearchFilters",
     "SearchResult",
+    "SharedStorageError",
     "SimilarityIndex",
     "Stats",
     "StreamingAnalyzer",

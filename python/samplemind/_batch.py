@@ -57,6 +57,7 @@ def analyze_batch(
     progress: Callable[[BatchProgress], object] | None = None,
     cache: ResultCache | None = None,
     config: AnalysisConfig | None = None,
+    scheduler: str | Any | None = None,
 ) -> list[Analysis | AnalysisError]:
     """Analyse many files on a pool of worker threads.
 
@@ -67,6 +68,13 @@ def analyze_batch(
     already analysed with the same configuration are answered without reading their
     audio, and new results are committed as they arrive. Ctrl-C (KeyboardInterrupt)
     cancels the workers promptly, keeps what finished, and re-raises.
+
+    With ``scheduler`` (a Dask scheduler address such as ``"tcp://10.0.0.5:8786"``, or
+    a ``distributed.Client``), the files the cache lacks are analysed on the Dask
+    cluster instead, in chunks, one batch task per worker at a time; results stream
+    back into the cache and the progress callback as chunks finish. The workers must
+    see the files at the same paths (shared storage); ``SharedStorageError`` is raised
+    before any work is sent when one cannot. Needs ``samplemind[dask]``.
     """
     if workers < 0:
         raise ValueError(f"workers must be >= 0 (0 means one per hardware thread), got {workers}")
@@ -81,6 +89,11 @@ def analyze_batch(
             results[index] = result
     pending = [index for index, result in enumerate(results) if result is None]
     run = _Run(path_list, results, keys, pending, cache, cfg, progress)
+    if scheduler is not None:
+        from samplemind._distributed import run_on_dask  # distributed loads only when asked for
+
+        run_on_dask(run, scheduler, cfg)
+        return [result for result in results if result is not None]
     job = _scheduler(workers).submit([path_list[i] for i in pending], cfg._to_core(), sndfile_path())
     try:
         run.collect(job)
@@ -131,11 +144,16 @@ class _Run:
                 return
 
     def absorb(self, completed: list[tuple[Any, ...]]) -> None:
+        """Places the core's (index in pending, analysis dict, error code, reason) tuples."""
+        self.place([(sub_index, Analysis._from_core(raw) if raw is not None
+                     else _from_core(code, self.paths[self.pending[sub_index]], reason))
+                    for sub_index, raw, code, reason in completed])
+
+    def place(self, outcomes: Iterable[tuple[int, Analysis | AnalysisError]]) -> None:
+        """Puts each (index in pending, result) in place and commits them to the cache."""
         stored: list[tuple[FileKey, Analysis | AnalysisError]] = []
-        for sub_index, raw, code, reason in completed:
+        for sub_index, result in outcomes:
             index = self.pending[sub_index]
-            path = self.paths[index]
-            result = Analysis._from_core(raw) if raw is not None else _from_core(code, path, reason)
             self.results[index] = result
             self.failed += isinstance(result, AnalysisError)
             key = self.keys[index]

@@ -21,7 +21,7 @@ from samplemind._bench import bench_main, format_report
 from samplemind._cache import ResultCache
 from samplemind._data_dir import ENV_VAR, default_data_dir, resolve_data_dir
 from samplemind._demo_pack import BROKEN_NAME, write_demo_pack
-from samplemind._exceptions import AnalysisError
+from samplemind._exceptions import AnalysisError, SharedStorageError
 from samplemind._files import find_audio_files
 from samplemind._output import FORMATS, write_results
 from samplemind._progress_bar import ProgressBar, format_duration
@@ -37,6 +37,7 @@ ANALYZE_EXAMPLES = """examples:
   samplemind analyze ~/Samples --recursive --format csv --output samples.csv
   samplemind analyze ~/Samples -r --workers 4 --format jsonl > samples.jsonl
   samplemind analyze loops/ --no-cache --format json
+  samplemind analyze /shared/Samples -r --dask-scheduler tcp://10.0.0.5:8786
 """
 INDEX_EXAMPLES = """examples:
   samplemind index ~/Samples --recursive          # analyse what the cache lacks, then index
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     _add_run_options(analyze)
+    _add_dask_option(analyze)
     index = commands.add_parser(
         "index", help="add files and folders to the similarity index", epilog=INDEX_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -88,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--data-dir", type=Path, metavar="DIR", help="data folder (cache and index)")
     index.add_argument("--stats", action="store_true", help="print what the index holds")
     index.add_argument("--remove", nargs="+", type=Path, metavar="PATH", help="remove these files from the index")
+    _add_dask_option(index)
     search = commands.add_parser(
         "search", help="find the most similar indexed samples", epilog=SEARCH_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -155,6 +158,12 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cache", action="store_true", help="analyse everything; read and write no cache")
 
 
+def _add_dask_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dask-scheduler", metavar="ADDRESS",
+                        help="analyse on a Dask cluster (e.g. tcp://10.0.0.5:8786; needs samplemind[dask]); the "
+                        "workers must see the files at the same paths")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
@@ -202,7 +211,12 @@ def run_analysis(args: argparse.Namespace, expected_failures: frozenset[str] | s
     bar = ProgressBar()
     started = time.monotonic()
     try:
-        results = analyze_batch(paths, workers=args.workers, progress=bar, cache=cache)
+        results = analyze_batch(paths, workers=args.workers, progress=bar, cache=cache,
+                                scheduler=getattr(args, "dask_scheduler", None))
+    except SharedStorageError as error:
+        bar.close()
+        print(f"samplemind: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         bar.close()
         print("samplemind: interrupted; finished results are kept in the cache", file=sys.stderr)
@@ -246,7 +260,11 @@ def run_index(args: argparse.Namespace) -> int:
             bar = ProgressBar()
             try:
                 failures = index.add_paths(find_audio_files(args.paths, recursive=args.recursive),
-                                           workers=args.workers, cache=cache, progress=bar)
+                                           workers=args.workers, cache=cache, progress=bar,
+                                           scheduler=args.dask_scheduler)
+            except SharedStorageError as error:
+                print(f"samplemind: error: {error}", file=sys.stderr)
+                return EXIT_USAGE
             finally:
                 bar.close()
                 cache.close()

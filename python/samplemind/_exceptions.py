@@ -10,6 +10,7 @@ The tree::
           ├── AudioTooLargeError       longer than AnalysisConfig.max_duration_s
           ├── AnalysisCancelled        the work was cancelled
           └── AudioReadError           (also an OSError) the system failed to read
+     └── SharedStorageError            Dask workers cannot see the files (a whole batch)
 
 Every AnalysisError carries ``path``, ``code`` (a stable short name such as
 ``"corrupt_data"``) and ``reason``; ``str()`` is ``"<path>: <reason>"``.
@@ -28,6 +29,7 @@ __all__ = [
     "AudioTooLargeError",
     "CorruptAudioError",
     "SampleMindError",
+    "SharedStorageError",
     "UnsupportedFormatError",
 ]
 
@@ -45,6 +47,10 @@ class AnalysisError(SampleMindError):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Picklable (Dask sends error records between processes): rebuild from both fields.
+        return type(self), (self.path, self.reason)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready error record: ``{"path", "error": {"code", "message"}}``."""
@@ -73,6 +79,18 @@ class AnalysisCancelled(AnalysisError):
 
 class AudioReadError(AnalysisError, OSError):
     code = "io_error"
+
+
+class SharedStorageError(SampleMindError):
+    """A Dask worker cannot read a file this machine can: the batch is not sent."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.path, self.reason)
 
 
 _BY_CODE: dict[str, type[AnalysisError]] = {

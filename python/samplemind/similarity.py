@@ -142,9 +142,11 @@ class SimilarityIndex:
         return keys
 
     def add_paths(self, paths: Iterable[str | os.PathLike[str]], *, workers: int = 0,
-                  cache: ResultCache | None = None, progress: Any = None) -> list[AnalysisError]:
-        """Analyses what the cache lacks, indexes the rest; returns the files that failed."""
-        results = analyze_batch(paths, workers=workers, cache=cache, progress=progress)
+                  cache: ResultCache | None = None, progress: Any = None,
+                  scheduler: Any = None) -> list[AnalysisError]:
+        """Analyses what the cache lacks (locally, or on a Dask ``scheduler``: see
+        analyze_batch), indexes the rest; returns the files that failed."""
+        results = analyze_batch(paths, workers=workers, cache=cache, progress=progress, scheduler=scheduler)
         self.add(r for r in results if isinstance(r, Analysis))
         self.save()
         return [r for r in results if isinstance(r, AnalysisError)]
