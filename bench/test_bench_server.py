@@ -24,6 +24,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import numpy as np
@@ -127,23 +128,27 @@ def _load_seconds(request: pytest.FixtureRequest) -> float:
     return float(os.environ.get("SAMPLEMIND_BENCH_LOAD_S", "15" if _full(request) else "1"))
 
 
-def test_search_by_key_at_a_fixed_rate(request: pytest.FixtureRequest, search_server: Server) -> None:
-    rng = np.random.default_rng(1)
-
+def _search_load(server: Server, rate: float, seconds: float,
+                 request_for: Callable[[int], dict[str, Any]]) -> dict[str, float]:
+    """POST /similarity/search at `rate` per second; request_for(i) gives the i-th
+    request's aiohttp arguments (json= or data=)."""
     async def run() -> dict[str, float]:
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64)) as session:
-            n = (await (await session.get(f"{search_server.url}/similarity/stats")).json())["total_indexed"]
-            keys = rng.integers(1, n + 1, 100_000)
-
             async def send(i: int) -> int:
-                async with session.post(f"{search_server.url}/similarity/search?limit=10",
-                                        json={"key": int(keys[i])}) as response:
+                async with session.post(f"{server.url}/similarity/search?limit=10", **request_for(i)) as response:
                     await response.read()
                     return response.status
 
-            return await _open_loop(200.0, _load_seconds(request), send)
+            return await _open_loop(rate, seconds, send)
 
-    figures = asyncio.run(run())
+    return asyncio.run(run())
+
+
+def test_search_by_key_at_a_fixed_rate(request: pytest.FixtureRequest, search_server: Server, index_dir: Path) -> None:
+    with samplemind.SimilarityIndex(index_dir, read_only=True) as index:
+        n = len(index)
+    keys = np.random.default_rng(1).integers(1, n + 1, 100_000)
+    figures = _search_load(search_server, 200.0, _load_seconds(request), lambda i: {"json": {"key": int(keys[i])}})
     _report("search by key", figures)
     assert figures["errors"] == 0
 
@@ -156,18 +161,12 @@ def test_search_by_upload_at_a_fixed_rate(request: pytest.FixtureRequest, search
     sf.write(str(query), three_second_stereo()[:44100], 44100, subtype="PCM_16")  # a 1 s one-shot
     payload = query.read_bytes()
 
-    async def run() -> dict[str, float]:
-        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64)) as session:
-            async def send(i: int) -> int:
-                form = aiohttp.FormData()
-                form.add_field("file", payload, filename="query.wav", content_type="audio/wav")
-                async with session.post(f"{search_server.url}/similarity/search?limit=10", data=form) as response:
-                    await response.read()
-                    return response.status
+    def upload(_: int) -> dict[str, Any]:
+        form = aiohttp.FormData()
+        form.add_field("file", payload, filename="query.wav", content_type="audio/wav")
+        return {"data": form}
 
-            return await _open_loop(50.0, _load_seconds(request), send)
-
-    figures = asyncio.run(run())
+    figures = _search_load(search_server, 50.0, _load_seconds(request), upload)
     _report("search by upload (1 s WAV)", figures)
     assert figures["errors"] == 0
 

@@ -159,3 +159,30 @@ async def test_a_job_of_corrupt_files_only_is_failed(aiohttp_client: Any, tmp_pa
     job = await (await client.post("/batch/analyze", data=file_form([junk, junk]))).json()
     state = await wait_for_status(client, job["job_id"])
     assert (state["status"], state["errors"], state["processed"]) == ("failed", 2, 2)
+
+
+HOSTILE_BODIES = [
+    ("multipart/form-data", b"garbage"),
+    ("multipart/form-data; boundary=zz", b"garbage\r\n"),
+    ("multipart/form-data; boundary=zz", b'--zz\r\nContent-Disposition: form-data; name="files"; filename="a.wav"\r\n\r\nabc'),
+    ("multipart/mixed; boundary=zz", b"--zz\r\n\r\n--zz--\r\n"),
+    ("multipart/form-data; boundary=zz", b"--zz--\r\n"),
+    ("application/json", b"\xff\xfe\x00"),
+    ("application/json", b'{"paths": [null, 3]}'),
+    ("application/json", b'{"queries": "all", "key": [], "vector": {}}'),
+    ("application/json", b"[" * 5000),
+    ("text/plain", b"hello"),
+    ("", b""),
+]
+
+
+@pytest.mark.parametrize("content_type, body", HOSTILE_BODIES)
+async def test_hostile_bodies_get_a_4xx_never_a_500(aiohttp_client: Any, tmp_path: Path, library: list[Path],
+                                                    content_type: str, body: bytes) -> None:
+    client = await aiohttp_client(create_app(server_config(tmp_path / "data", library[0].parent)))
+    for path in ("/batch/analyze", "/similarity/index", "/similarity/search", "/similarity/batch-search"):
+        headers = {"Content-Type": content_type} if content_type else {}
+        response = await client.post(path, data=body, headers=headers)
+        assert 400 <= response.status < 500, (path, response.status, await response.text())
+        assert set((await response.json())["error"]) == {"code", "message"}
+    assert _no_uploads_left(tmp_path / "data")

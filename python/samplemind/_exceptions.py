@@ -38,10 +38,8 @@ class SampleMindError(Exception):
     """Base class of every error samplemind raises on purpose."""
 
 
-class AnalysisError(SampleMindError):
-    """One input (a file or a buffer) could not be analysed."""
-
-    code: ClassVar[str] = "analysis_error"
+class _PathError(SampleMindError):
+    """An error about one path: ``path``, ``reason``, ``str()`` is "<path>: <reason>"."""
 
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(f"{path}: {reason}")
@@ -51,6 +49,12 @@ class AnalysisError(SampleMindError):
     def __reduce__(self) -> tuple[Any, ...]:
         # Picklable (Dask sends error records between processes): rebuild from both fields.
         return type(self), (self.path, self.reason)
+
+
+class AnalysisError(_PathError):
+    """One input (a file or a buffer) could not be analysed."""
+
+    code: ClassVar[str] = "analysis_error"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready error record: ``{"path", "error": {"code", "message"}}``."""
@@ -81,16 +85,8 @@ class AudioReadError(AnalysisError, OSError):
     code = "io_error"
 
 
-class SharedStorageError(SampleMindError):
+class SharedStorageError(_PathError):
     """A Dask worker cannot read a file this machine can: the batch is not sent."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), (self.path, self.reason)
 
 
 _BY_CODE: dict[str, type[AnalysisError]] = {

@@ -162,10 +162,17 @@ class JobRunner:
                 raise
             except Exception:
                 log.exception("job %s failed", job_id)
-                live = self._live.pop(job_id, None)
-                await self._finish_job(job_id, "failed")
-                if live is not None:
-                    live.finalised.set()
+                await self._fail(job_id)
+
+    async def _fail(self, job_id: str) -> None:
+        """Marks a job that broke (a bug or a full disk) failed; the runner goes on."""
+        live = self._live.pop(job_id, None)
+        try:
+            await self._finish_job(job_id, "failed")
+        except Exception:
+            log.exception("job %s: could not store its failure", job_id)
+        if live is not None:
+            live.finalised.set()
 
     async def _run_job(self, job_id: str) -> None:
         row = await self._io(self.store.job, job_id)
@@ -182,7 +189,7 @@ class JobRunner:
             del self._live[job_id]  # shutting down: the job resumes on the next start
             raise
         status = "cancelled" if live.cancel.is_set() else "completed"
-        processed, errors, _ = live.counts()
+        _, errors, _ = live.counts()
         if status == "completed" and row.total > 0 and errors == row.total:
             status = "failed"
         del self._live[job_id]

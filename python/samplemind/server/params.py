@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -43,8 +42,8 @@ async def json_body(request: web.Request) -> dict[str, Any]:
     """The request's JSON object (aiohttp caps its size with client_max_size)."""
     try:
         body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ApiError(400, f"body is not valid JSON: {error}") from None
+    except (ValueError, RecursionError) as error:  # bad JSON, bad UTF-8, absurd nesting
+        raise ApiError(400, f"body is not valid JSON: {type(error).__name__}: {str(error)[:200]}") from None
     if not isinstance(body, dict):
         raise ApiError(400, "body must be a JSON object")
     return body

@@ -139,7 +139,7 @@ async def _live_session(request: web.Request, ws: web.WebSocketResponse) -> None
 def _command(text: str) -> dict[str, Any]:
     try:
         command = json.loads(text)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
         raise ApiError(400, "text messages must be JSON objects") from None
     if not isinstance(command, dict):
         raise ApiError(400, "text messages must be JSON objects")

@@ -15,9 +15,10 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
-from aiohttp import BodyPartReader, web
+from aiohttp import BodyPartReader, MultipartReader, web
 
 from samplemind.server.config import ServerConfig
 from samplemind.server.errors import ApiError
@@ -49,11 +50,14 @@ async def receive_files(request: web.Request, folder: Path, config: ServerConfig
     check_declared_size(request, config)
     if not request.content_type.startswith("multipart/"):
         raise ApiError(415, f"expected multipart/form-data, got {request.content_type or 'no content type'}")
-    reader = await request.multipart()
+    try:
+        reader = await request.multipart()
+    except ValueError as error:  # no boundary, or an unreadable header
+        raise ApiError(400, f"malformed multipart body: {error}") from None
     folder.mkdir(parents=True, exist_ok=False)
     uploads: list[Upload] = []
     total = 0
-    while (part := await reader.next()) is not None:
+    while (part := await _next_part(reader)) is not None:
         if not isinstance(part, BodyPartReader):
             raise ApiError(400, "nested multipart bodies are not accepted")
         if part.name not in field_names:
@@ -71,10 +75,17 @@ async def receive_files(request: web.Request, folder: Path, config: ServerConfig
     return uploads
 
 
+async def _next_part(reader: MultipartReader) -> Any:
+    try:
+        return await reader.next()
+    except ValueError as error:  # a missing boundary line, a broken part header
+        raise ApiError(400, f"malformed multipart body: {error}") from None
+
+
 async def _stream_part(part: BodyPartReader, target: Path, config: ServerConfig, request_so_far: int) -> int:
     size = 0
     with open(target, "wb") as out:
-        while chunk := await part.read_chunk(_CHUNK):
+        while chunk := await _read_chunk(part):
             size += len(chunk)
             if size > config.max_file_bytes:
                 raise ApiError(413, f"file over the limit of {config.max_file_bytes} bytes")
@@ -82,6 +93,13 @@ async def _stream_part(part: BodyPartReader, target: Path, config: ServerConfig,
                 raise ApiError(413, f"request over the limit of {config.max_request_bytes} bytes")
             out.write(chunk)
     return size
+
+
+async def _read_chunk(part: BodyPartReader) -> bytes:
+    try:
+        return await part.read_chunk(_CHUNK)
+    except ValueError as error:
+        raise ApiError(400, f"malformed multipart body: {error}") from None
 
 
 def display_name(filename: str | None, index: int) -> str:
