@@ -120,7 +120,7 @@ async def test_no_library_roots_means_no_paths(aiohttp_client: Any, tmp_path: Pa
 
 async def test_many_progress_subscribers_see_monotonic_progress_to_100(
         start: ClientFactory, tmp_path: Path) -> None:
-    files = write_library(tmp_path / "library" / "many", 40, seconds=1.0)
+    files = write_library(tmp_path / "library" / "many", 40, seconds=4.0)
     client = await start(chunk_files=4)
     job = await (await client.post("/batch/analyze", json={"paths": [str(f) for f in files]})).json()
 
@@ -132,7 +132,9 @@ async def test_many_progress_subscribers_see_monotonic_progress_to_100(
                 messages.append(message.json())
         return messages
 
+    started = asyncio.get_running_loop().time()
     all_messages = await asyncio.gather(*(subscribe() for _ in range(6)))
+    elapsed = asyncio.get_running_loop().time() - started
     for messages in all_messages:
         progress = [m["progress"] for m in messages]
         assert progress == sorted(progress)
@@ -142,6 +144,7 @@ async def test_many_progress_subscribers_see_monotonic_progress_to_100(
         assert (final["processed"], final["total"], final["errors"]) == (40, 40, 0)
         assert {"progress", "status", "processed", "total", "errors", "current_file"} <= final.keys()
     assert max(len(m) for m in all_messages) > 2  # intermediate states, not just first and last
+    assert max(len(m) for m in all_messages) <= 10 * elapsed + 3  # at most ~10 a second (+ first and final)
     late = await subscribe()  # a subscriber after the end gets the final state, then the close
     assert len(late) == 1 and late[0]["final"] and late[0]["progress"] == 100.0
     assert (await client.get("/ws/progress/unknown")).status == 404

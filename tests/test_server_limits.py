@@ -159,6 +159,10 @@ async def test_a_job_of_corrupt_files_only_is_failed(aiohttp_client: Any, tmp_pa
     job = await (await client.post("/batch/analyze", data=file_form([junk, junk]))).json()
     state = await wait_for_status(client, job["job_id"])
     assert (state["status"], state["errors"], state["processed"]) == ("failed", 2, 2)
+    assert _no_uploads_left(tmp_path / "data")
+    index_job = await (await client.post("/similarity/index", data=file_form([junk]))).json()
+    assert (await wait_for_status(client, index_job["job_id"]))["status"] == "failed"
+    assert not any((tmp_path / "data" / "samples" / index_job["job_id"]).iterdir())  # nothing kept
 
 
 HOSTILE_BODIES = [

@@ -11,7 +11,9 @@ a result (it keeps killing the process) is failed instead of run again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import shutil
 import threading
 import time
@@ -255,7 +257,7 @@ class JobRunner:
             await self._io(self.index.add, [r for r in results if isinstance(r, Analysis)])
         await self._io(self.store.finish_files, job_id, outcomes)
         live.complete(chunk_id, len(chunk), sum(not ok for _, ok, _ in outcomes))
-        self._publish(job_id)
+        self._request_publish(job_id)
 
     def _analyze(self, live: LiveJob, chunk_id: int, paths: list[str],
                  publish: Callable[[], None]) -> list[Analysis | AnalysisError] | None:
@@ -280,6 +282,8 @@ class JobRunner:
             return
         if row.upload_dir and row.kind == "analyze":
             await self._io(shutil.rmtree, row.upload_dir, True)
+        if row.upload_dir and row.kind == "index":  # indexed uploads stay; the rest go
+            await self._io(_remove_files, await self._io(self.store.paths_not_done, job_id))
         if row.kind == "index":
             await self._io(self.index.save)  # usearch writes the graph off the loop
         await self._io(self.store.set_status, job_id, status)
@@ -333,6 +337,12 @@ def _outcome(file: PendingFile, result: Analysis | AnalysisError, row: JobRow) -
     if row.upload_dir is not None and row.kind == "analyze":
         analysis["path"] = None  # a temporary file, gone when the job ends
     return file.idx, True, analysis
+
+
+def _remove_files(paths: list[str]) -> None:
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
 
 
 def _iso(timestamp: float | None) -> str | None:

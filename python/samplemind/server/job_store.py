@@ -188,6 +188,13 @@ class JobStore:
             entries.append(entry)
         return entries
 
+    def paths_not_done(self, job_id: str) -> list[str]:
+        """Server paths of the job's files without a successful result."""
+        with self._lock:
+            rows = self._db.execute("SELECT path FROM server_job_files WHERE job_id = ? AND state != 'done'",
+                                    (job_id,)).fetchall()
+        return [r[0] for r in rows]
+
     def attempts(self, job_id: str) -> dict[int, int]:
         """Runs that started each file (for tests and diagnostics)."""
         with self._lock:
