@@ -22,10 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from samplemind._analysis import Analysis
-from samplemind._batch import BatchProgress, analyze_batch
-from samplemind._cache import ResultCache
-from samplemind._exceptions import AnalysisError
+from samplemind import Analysis, AnalysisError, BatchProgress, ResultCache, analyze_batch
 from samplemind.server.config import ServerConfig
 from samplemind.server.job_store import ACTIVE, JobRow, JobStore, PendingFile
 from samplemind.server.progress_hub import ProgressHub
@@ -186,7 +183,9 @@ class JobRunner:
         self._live[job_id] = live
         try:
             self._publish(job_id)
-            await self._run_files(live, await self._io(self.store.pending_files, job_id))
+            files = await self._io(self.store.pending_files, job_id)
+            log.info("job %s (%s): %d of %d files to analyse", job_id, row.kind, len(files), row.total)
+            await self._run_files(live, files)
         except asyncio.CancelledError:
             del self._live[job_id]  # shutting down: the job resumes on the next start
             raise
@@ -288,6 +287,9 @@ class JobRunner:
             await self._io(self.index.save)  # usearch writes the graph off the loop
         await self._io(self.store.set_status, job_id, status)
         final = await self._io(self.store.job, job_id)
+        if final is not None:
+            log.info("job %s %s: %d of %d files, %d failed", job_id, status, final.processed, final.total,
+                     final.errors)
         self._publish(job_id, job_state(final or row))
 
     # --- progress ---------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from samplemind._core import __version__
+from samplemind import __version__
 
 _ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
     "type": "object", "required": ["code", "message"],

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from samplemind._files import find_audio_files
+from samplemind import find_audio_files
 from samplemind.server.app_keys import CONFIG, IO_EXECUTOR, RUNNER, STORE
 from samplemind.server.errors import ApiError
 from samplemind.server.job_runner import job_state

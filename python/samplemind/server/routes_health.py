@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from samplemind._core import __version__
+from samplemind import __version__
 from samplemind.server.app_keys import RUNNER
 from samplemind.server.openapi import openapi_document
 

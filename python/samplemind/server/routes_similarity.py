@@ -7,9 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from samplemind._api import analyze
-from samplemind._embedding import EMBEDDING_ASPECTS
-from samplemind._exceptions import AnalysisError
+from samplemind import EMBEDDING_ASPECTS, AnalysisError, analyze
 from samplemind.server.app_keys import CONFIG, INDEX, SEARCH_SLOTS
 from samplemind.server.errors import ApiError
 from samplemind.server.params import float_param, float_value, int_param, is_json, json_body

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import numpy as np
 from aiohttp import WSMsgType, web
 
-from samplemind._streaming import StreamingAnalyzer
+from samplemind import StreamingAnalyzer
 from samplemind.server.app_keys import CONFIG, HUB, LIVE_STREAMS
 from samplemind.server.errors import ApiError
 from samplemind.server.routes_batch import current_state, run_io

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import sys
 
@@ -14,7 +15,9 @@ from samplemind.server.config import ServerConfig
 
 def serve(config: ServerConfig) -> None:
     """Serves until interrupted. With port 0 the system picks a free port; the line
-    "serving on http://HOST:PORT" on stdout says which (scripts and tests read it)."""
+    "serving on http://HOST:PORT" on stdout says which (scripts and tests read it).
+    Requests and job events are logged to stderr."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     asyncio.run(_serve(config))
 
 
