@@ -215,3 +215,31 @@ async def test_a_client_that_disconnects_mid_upload_leaves_no_files(
         assert time.monotonic() < deadline, list(uploads.iterdir())
         await asyncio.sleep(0.02)
     assert (await client.get("/health")).status == 200
+
+
+async def test_shutdown_closes_open_websockets_promptly(tmp_path: Path) -> None:
+    files = write_library(tmp_path / "library", 80, seconds=10.0)  # several seconds on one worker
+    process, base = _start_server(tmp_path / "data", tmp_path / "library")
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.post(f"{base}/batch/analyze", json={"paths": [str(f) for f in files]}) as response:
+                job_id = (await response.json())["job_id"]
+            async with session.ws_connect(f"{base}/ws/progress/{job_id}") as progress, \
+                    session.ws_connect(f"{base}/ws/analysis") as live:
+                await live.send_json({"sample_rate": 44100, "channels": 1})
+                await live.receive_json()
+                await progress.receive_json()
+                started = time.monotonic()
+                process.send_signal(signal.SIGTERM)
+                assert process.wait(timeout=20) == 0
+                assert time.monotonic() - started < 10  # not aiohttp's 60 s shutdown timeout
+                last_state: dict[str, Any] = {}
+                while (message := await progress.receive()).type == aiohttp.WSMsgType.TEXT:
+                    last_state = message.json()
+                assert message.type == aiohttp.WSMsgType.CLOSE
+                assert message.data == aiohttp.WSCloseCode.GOING_AWAY and not last_state.get("final")
+                assert (await live.receive()).data == aiohttp.WSCloseCode.GOING_AWAY
+    finally:
+        if process.poll() is None:
+            _kill(process)
+        _close(process)

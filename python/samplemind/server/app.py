@@ -7,11 +7,11 @@ import shutil
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 
-from aiohttp import web
+from aiohttp import WSCloseCode, web
 
 from samplemind.server import routes_batch, routes_health, routes_similarity, routes_ws
 from samplemind.server.app_keys import (
-    CONFIG, HUB, INDEX, IO_EXECUTOR, LIVE_STREAMS, RUNNER, SEARCH_SLOTS, STORE,
+    CONFIG, HUB, INDEX, IO_EXECUTOR, LIVE_STREAMS, RUNNER, SEARCH_SLOTS, SOCKETS, STORE,
 )
 from samplemind.server.config import ServerConfig
 from samplemind.server.errors import error_middleware
@@ -27,7 +27,9 @@ _IO_THREADS = 8
 def create_app(config: ServerConfig) -> web.Application:
     app = web.Application(middlewares=[error_middleware, token_middleware], client_max_size=config.max_json_bytes)
     app[CONFIG] = config
+    app[SOCKETS] = set()
     app.cleanup_ctx.append(_resources)
+    app.on_shutdown.append(_close_sockets)
     for group in (routes_batch, routes_similarity, routes_ws, routes_health):
         group.setup(app)
     return app
@@ -53,6 +55,13 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         await loop.run_in_executor(io, index.close)  # saves the graph
         store.close()
         io.shutdown(wait=True)
+
+
+async def _close_sockets(app: web.Application) -> None:
+    """Shutdown waits for open handlers: tell WebSocket clients the server is going away."""
+    sockets = app[SOCKETS]
+    for ws in list(sockets):
+        await ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")
 
 
 def _remove_stale_uploads(config: ServerConfig, store: JobStore) -> None:

@@ -23,3 +23,5 @@ RUNNER = web.AppKey("runner", JobRunner)
 LIVE_STREAMS = web.AppKey("live_streams", asyncio.Semaphore)
 """Open /ws/analysis streams; when none is free the answer is 503."""
 SEARCH_SLOTS = web.AppKey("search_slots", asyncio.Semaphore)
+SOCKETS = web.AppKey("sockets", set[web.WebSocketResponse])
+"""Open WebSockets, closed (going away) when the server shuts down."""

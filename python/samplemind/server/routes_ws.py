@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -11,7 +13,7 @@ import numpy as np
 from aiohttp import WSMsgType, web
 
 from samplemind import StreamingAnalyzer
-from samplemind.server.app_keys import CONFIG, HUB, LIVE_STREAMS
+from samplemind.server.app_keys import CONFIG, HUB, LIVE_STREAMS, SOCKETS
 from samplemind.server.errors import ApiError
 from samplemind.server.routes_batch import current_state, run_io
 
@@ -31,42 +33,53 @@ def check_origin(request: web.Request) -> None:
     raise ApiError(403, f"WebSocket origin {origin!r} is not allowed (start the server with --allow-origin)")
 
 
-async def open_socket(request: web.Request) -> web.WebSocketResponse:
+@contextlib.asynccontextmanager
+async def open_socket(request: web.Request) -> AsyncIterator[web.WebSocketResponse]:
+    """The upgraded connection, registered for shutdown and closed when the block ends."""
     check_origin(request)
     ws = web.WebSocketResponse(max_msg_size=request.app[CONFIG].max_ws_message_bytes, heartbeat=30.0)
     await ws.prepare(request)
-    return ws
+    request.app[SOCKETS].add(ws)
+    try:
+        yield ws
+    finally:
+        request.app[SOCKETS].discard(ws)
+        await ws.close()
 
 
 async def progress(request: web.Request) -> web.WebSocketResponse:
     """The job's state now, then each change (at most ~10/s), the final state, close."""
     state = await current_state(request)  # 404 before the upgrade for an unknown job
     job_id = state["job_id"]
-    ws = await open_socket(request)
     hub = request.app[HUB]
-    mailbox = hub.subscribe(job_id)
-    reader = asyncio.create_task(_drain(ws))  # notices the client closing
-    try:
-        if not state["final"]:
-            state = await current_state(request)  # fresh, now that no change can be missed
-        sent = -1
-        while not ws.closed:
-            if state["final"] or state["processed"] >= sent:  # the mailbox may hold an older one
-                await ws.send_json(state)
-                sent = state["processed"]
-            if state["final"]:
-                break
-            next_state = await _next(mailbox, reader)
-            if next_state is None:
-                break
-            state = next_state
-    except ConnectionResetError:
-        pass  # the client went away
-    finally:
-        hub.unsubscribe(job_id, mailbox)
-        reader.cancel()
-        await ws.close()
-    return ws
+    async with open_socket(request) as ws:
+        mailbox = hub.subscribe(job_id)
+        reader = asyncio.create_task(_drain(ws))  # notices the client closing
+        try:
+            if not state["final"]:
+                state = await current_state(request)  # fresh, now that no change can be missed
+            await _send_progress(ws, state, mailbox, reader)
+        except ConnectionResetError:
+            pass  # the client went away
+        finally:
+            hub.unsubscribe(job_id, mailbox)
+            reader.cancel()
+        return ws
+
+
+async def _send_progress(ws: web.WebSocketResponse, state: dict[str, Any],
+                         mailbox: asyncio.Queue[dict[str, Any]], reader: asyncio.Task[None]) -> None:
+    sent = -1
+    while not ws.closed:
+        if state["final"] or state["processed"] >= sent:  # the mailbox may hold an older one
+            await ws.send_json(state)
+            sent = state["processed"]
+        if state["final"]:
+            return
+        next_state = await _next(mailbox, reader)
+        if next_state is None:
+            return
+        state = next_state
 
 
 async def _next(mailbox: asyncio.Queue[dict[str, Any]], reader: asyncio.Task[None]) -> dict[str, Any] | None:
@@ -90,14 +103,11 @@ async def analysis(request: web.Request) -> web.WebSocketResponse:
     streams = request.app[LIVE_STREAMS]
     if streams.locked():
         raise ApiError(503, "too many live analysis streams; retry later", "overloaded")
-    async with streams:
-        ws = await open_socket(request)
+    async with streams, open_socket(request) as ws:
         try:
             await _live_session(request, ws)
         except ApiError as error:
             await ws.send_json({"type": "error", "error": {"code": error.code, "message": error.message}})
-        finally:
-            await ws.close()
         return ws
 
 
