@@ -107,6 +107,35 @@ def test_a_worker_killed_mid_run_still_gives_every_file_once(
         time.sleep(0.1)
 
 
+def test_ctrl_c_cancels_the_dask_futures(client: distributed.Client, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    files = write_library(tmp_path / "many", 200, seconds=4.0)
+    cancelled: list[distributed.Future] = []
+    real_cancel = client.cancel
+
+    def cancel(futures: list[distributed.Future], **kwargs: object) -> None:
+        cancelled.extend(futures)
+        real_cancel(futures, **kwargs)
+
+    monkeypatch.setattr(client, "cancel", cancel)
+
+    def interrupt(progress: samplemind.BatchProgress) -> None:
+        if progress.done > 0:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        samplemind.analyze_batch(files, scheduler=client, progress=interrupt)
+    assert cancelled and all(f.cancelled() for f in cancelled)  # the chunks in flight
+    deadline = time.monotonic() + 10
+    while client.run_on_scheduler(_task_count) > 0:  # nothing left running or queued
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def _task_count(dask_scheduler: distributed.Scheduler) -> int:
+    return len(dask_scheduler.tasks)
+
+
 def test_files_the_workers_cannot_see_fail_early(client: distributed.Client, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     write_library(tmp_path / "private", 4)
