@@ -148,6 +148,13 @@ void FrameStage::keep_tracks(const features::FrameDescriptors& d) {
 }
 
 void FrameStage::fill(Analysis& analysis) {
+    fill_frame_statistics(analysis);
+    detail::StageTimer timer(Stage::musical);
+    fill_musical(analysis);
+}
+
+void FrameStage::fill_frame_statistics(Analysis& analysis) {
+    detail::StageTimer timer(Stage::descriptors);
     analysis.n_frames = stft_frames_;
     SpectralStats& s = analysis.spectral;
     s.centroid_hz = centroid_.summary();
@@ -162,8 +169,6 @@ void FrameStage::fill(Analysis& analysis) {
     analysis.mfcc_mean = mel_.mfcc_mean();
     analysis.mfcc_std = mel_.mfcc_std();
     if (tracks_) analysis.frames = std::move(*tracks_);
-    detail::StageTimer timer(Stage::musical);
-    fill_musical(analysis);
 }
 
 // YIN's lag resolution falls with the period (13 samples at 1.7 kHz and 22,050 Hz, where

@@ -51,6 +51,7 @@ private:
     void track_musical(const float* frame, const features::FrameDescriptors& d);  // pitch, chroma
     void keep_tracks(const features::FrameDescriptors& d);  // keep_frames only
     void track_fine_envelope(const float* samples, std::size_t count);
+    void fill_frame_statistics(Analysis& analysis);
     void fill_musical(Analysis& analysis) const;
     /// f0 refined on the current frame's magnitude spectrum (see the definition).
     double refine_with_spectrum(double f0) const;

@@ -132,7 +132,12 @@ struct StreamingAnalyzer::Impl {
     }
 
     Analysis finish() {
-        deliver(resampler.finish(resampled.data()));
+        std::size_t tail = 0;
+        {
+            detail::StageTimer timer(Stage::resample);
+            tail = resampler.finish(resampled.data());
+        }
+        deliver(tail);
         stop_worker();
         if (worker_error) std::rethrow_exception(worker_error);
         frames.finish(resampled_total);
@@ -150,11 +155,14 @@ struct StreamingAnalyzer::Impl {
         analysis.info.bit_depth = 32;
         analysis.info.decoder = "buffer";
         analysis.analysis_sample_rate = config.sample_rate;
-        analysis.level = level.result();
-        true_peak.finish();
-        analysis.loudness.integrated_lufs = loudness.integrated_lufs();
-        analysis.loudness.true_peak_dbtp = features::amplitude_to_dbfs(true_peak.peak());
-        analysis.loudness.loudness_range_lu = loudness.loudness_range_lu();
+        {
+            detail::StageTimer timer(Stage::descriptors);
+            analysis.level = level.result();
+            true_peak.finish();
+            analysis.loudness.integrated_lufs = loudness.integrated_lufs();
+            analysis.loudness.true_peak_dbtp = features::amplitude_to_dbfs(true_peak.peak());
+            analysis.loudness.loudness_range_lu = loudness.loudness_range_lu();
+        }
         frames.fill(analysis);
         detail::StageTimer timer(Stage::embedding);
         analysis.embedding = compute_embedding(analysis);

@@ -6,6 +6,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "dsp/plan_cache.hpp"
 #include "dsp/vector_ops.hpp"
 
 namespace samplemind::dsp {
@@ -32,6 +33,26 @@ double sinc(double x) {
     return std::sin(std::numbers::pi * x) / (std::numbers::pi * x);
 }
 
+// (phases + 1) rows of 2 * half taps: row p is the filter at fractional phase p / phases.
+std::shared_ptr<const std::vector<float>> build_table(double fc, std::size_t half, std::size_t phases) {
+    const std::size_t taps = 2 * half;
+    auto table = std::make_shared<std::vector<float>>((phases + 1) * taps);
+    const double i0_beta = bessel_i0(kKaiserBeta);
+    for (std::size_t p = 0; p <= phases; ++p) {
+        const double phase = static_cast<double>(p) / static_cast<double>(phases);
+        for (std::size_t j = 0; j < taps; ++j) {
+            // Tap j multiplies input k = floor(t) - H + 1 + j, at distance u = t - k.
+            const double u = phase + static_cast<double>(half) - 1.0 - static_cast<double>(j);
+            const double r = u / static_cast<double>(half);
+            const double window = std::abs(r) >= 1.0
+                                      ? 0.0
+                                      : bessel_i0(kKaiserBeta * std::sqrt(1.0 - r * r)) / i0_beta;
+            (*table)[p * taps + j] = static_cast<float>(fc * sinc(fc * u) * window);
+        }
+    }
+    return table;
+}
+
 }  // namespace
 
 Resampler::Resampler(double in_rate, double out_rate) {
@@ -53,21 +74,10 @@ Resampler::Resampler(double in_rate, double out_rate) {
     const double fc = kCutoff * std::min(1.0, static_cast<double>(up_) / static_cast<double>(down_));
     half_ = static_cast<std::size_t>(std::ceil(kZeroCrossings / fc));
     phases_ = static_cast<std::size_t>(std::min(up_, kMaxPhases));
-    const std::size_t taps = 2 * half_;
-    table_.resize((phases_ + 1) * taps);
-    const double i0_beta = bessel_i0(kKaiserBeta);
-    for (std::size_t p = 0; p <= phases_; ++p) {
-        const double phase = static_cast<double>(p) / static_cast<double>(phases_);
-        for (std::size_t j = 0; j < taps; ++j) {
-            // Tap j multiplies input k = floor(t) - H + 1 + j, at distance u = t - k.
-            const double u = phase + static_cast<double>(half_) - 1.0 - static_cast<double>(j);
-            const double r = u / static_cast<double>(half_);
-            const double window = std::abs(r) >= 1.0
-                                      ? 0.0
-                                      : bessel_i0(kKaiserBeta * std::sqrt(1.0 - r * r)) / i0_beta;
-            table_[p * taps + j] = static_cast<float>(fc * sinc(fc * u) * window);
-        }
-    }
+    // The table depends on the rate pair only; a library holds few pairs and a table
+    // costs milliseconds (one Bessel series per tap), more than resampling a short file.
+    static PlanCache<std::pair<std::uint64_t, std::uint64_t>, std::vector<float>> tables;
+    table_ = tables.get({up_, down_}, [&] { return build_table(fc, half_, phases_); });
     history_.assign(half_, 0.0f);  // indices -H .. -1 are silence
     history_start_ = -static_cast<std::int64_t>(half_);
 }
@@ -87,13 +97,13 @@ void Resampler::reserve(std::size_t inputs) {
 float Resampler::filter_at(std::size_t start, std::uint64_t phase_num) const {
     const std::size_t taps = 2 * half_;
     const float* x = history_.data() + start;
-    if (phases_ == up_) return dot(x, table_.data() + phase_num * taps, taps);
+    if (phases_ == up_) return dot(x, table_->data() + phase_num * taps, taps);
     const double position = static_cast<double>(phase_num) * static_cast<double>(phases_) /
                             static_cast<double>(up_);
     const auto row = static_cast<std::size_t>(position);
     const auto frac = static_cast<float>(position - static_cast<double>(row));
-    const float lower = dot(x, table_.data() + row * taps, taps);
-    const float upper = dot(x, table_.data() + (row + 1) * taps, taps);
+    const float lower = dot(x, table_->data() + row * taps, taps);
+    const float upper = dot(x, table_->data() + (row + 1) * taps, taps);
     return lower + frac * (upper - lower);
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace samplemind::dsp {
@@ -21,7 +22,8 @@ namespace samplemind::dsp {
 /// phase), so output and input are time-aligned; the stream's tail is flushed with
 /// zeros by finish(), giving ceil(length * out_rate / in_rate) samples in total.
 ///
-/// Not thread-safe; one resampler per stream. process() allocates nothing once
+/// Not thread-safe; one resampler per stream (the immutable filter table is shared
+/// between resamplers of the same rate pair). process() allocates nothing once
 /// reserve() has been called for the largest block.
 class Resampler {
 public:
@@ -51,7 +53,7 @@ private:
     std::uint64_t step_fraction_ = 0;  // M mod L
     std::size_t half_ = 0;             // H, taps each side
     std::size_t phases_ = 1;           // table rows - 1
-    std::vector<float> table_;         // (phases_ + 1) x (2 H)
+    std::shared_ptr<const std::vector<float>> table_;  // (phases_ + 1) x (2 H), shared per rate pair
     std::vector<float> history_;       // input samples from history_start_
     std::int64_t history_start_ = 0;   // absolute index of history_[0]
     std::int64_t inputs_ = 0;          // inputs received
