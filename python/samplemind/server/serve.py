@@ -16,13 +16,15 @@ from samplemind.server.config import ServerConfig
 def serve(config: ServerConfig) -> None:
     """Serves until interrupted. With port 0 the system picks a free port; the line
     "serving on http://HOST:PORT" on stdout says which (scripts and tests read it).
-    Requests and job events are logged to stderr."""
+    Job events, warnings and errors are logged to stderr (not every request)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     asyncio.run(_serve(config))
 
 
 async def _serve(config: ServerConfig) -> None:
-    runner = web.AppRunner(create_app(config), handle_signals=False)
+    # No access log: formatting a line per request halved the search throughput (115 vs
+    # 200 requests/s on two cores); job events and errors are still logged.
+    runner = web.AppRunner(create_app(config), handle_signals=False, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, config.host, config.port)
     await site.start()
