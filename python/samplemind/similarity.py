@@ -56,7 +56,8 @@ CREATE TABLE IF NOT EXISTS samples (
 _DESCRIPTORS = ("duration_s", "tempo_bpm", "key", "is_loop", "pitch_hz", "pitch_note", "loudness_lufs",
                 "centroid_hz_mean")
 _NOTES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
-_MIN_POOL = 256  # candidates fetched from the graph before exact filtering and re-ranking
+_MIN_POOL = 256  # candidates fetched before exact filtering or re-weighting and re-ranking
+_PLAIN_POOL = 3  # x k for a plain query (no filters, no weights): only the exact re-rank
 _ADD_BATCH = 1024  # vectors added per lock hold: searches wait at most this long
 _SQL_BATCH = 900  # keys per IN (...) query
 
@@ -187,7 +188,8 @@ class SimilarityIndex:
             count = len(self._index)
             if count == 0:
                 return [[] for _ in queries]
-            pool = min(count, max(_MIN_POOL, 20 * k))
+            plain = filters is None and not weights
+            pool = min(count, max(30, _PLAIN_POOL * k) if plain else max(_MIN_POOL, 20 * k))
             matches = self._index.search(vectors * scale, pool)
         answers = []
         for row, (vector, _) in enumerate(resolved):
@@ -342,14 +344,12 @@ class SimilarityIndex:
         norms = np.linalg.norm(weighted, axis=1)
         norms[norms == 0] = 1.0
         similarities = np.maximum(0.0, (weighted / norms[:, np.newaxis]) @ _unit(query * scale))
-        results = []
-        for row in np.argsort(-similarities, kind="stable")[:k]:
-            if similarities[row] < min_similarity:
-                break
-            key, path, vector, text = kept[row]
-            results.append(SearchResult(key, path, float(similarities[row]), _aspect_similarities(query, vector),
-                                        json.loads(text)))
-        return results
+        top = [row for row in np.argsort(-similarities, kind="stable")[:k] if similarities[row] >= min_similarity]
+        if not top:
+            return []
+        aspects = _aspect_similarities(query, np.stack([kept[row][2] for row in top]))
+        return [SearchResult(kept[row][0], kept[row][1], float(similarities[row]), aspects[i], json.loads(kept[row][3]))
+                for i, row in enumerate(top)]
 
 
 def compatible_keys(key: str) -> set[str]:
@@ -379,13 +379,15 @@ def _aspect_scale(weights: Mapping[str, float] | None, ndim: int) -> Vector:
     return scale
 
 
-def _aspect_similarities(a: Vector, b: Vector) -> dict[str, float]:
-    out = {}
+def _aspect_similarities(query: Vector, candidates: npt.NDArray[np.float32]) -> list[dict[str, float]]:
+    """Per-aspect cosine (clipped at 0) of the query with each candidate row."""
+    columns: dict[str, npt.NDArray[np.float64]] = {}
     for name, (offset, size, _) in EMBEDDING_ASPECTS.items():
-        x, y = a[offset : offset + size], b[offset : offset + size]
-        norm = float(np.linalg.norm(x) * np.linalg.norm(y))
-        out[name] = max(0.0, float(x @ y) / norm) if norm > 0 else 0.0
-    return out
+        q, block = query[offset : offset + size], candidates[:, offset : offset + size]
+        norms = np.linalg.norm(block, axis=1) * np.linalg.norm(q)
+        dots = (block @ q).astype(np.float64)
+        columns[name] = np.where(norms > 0, np.maximum(0.0, dots / np.where(norms > 0, norms, 1.0)), 0.0)
+    return [{name: float(values[i]) for name, values in columns.items()} for i in range(len(candidates))]
 
 
 def _unit(vector: Vector) -> Vector:
