@@ -98,15 +98,18 @@ async def test_library_paths_job_and_path_rules(start: ClientFactory, library: l
     assert (await client.post("/batch/analyze", data=b"x", headers={"Content-Type": "text/plain"})).status == 415
 
 
-async def test_unknown_jobs_and_routes_are_json_404s(start: ClientFactory) -> None:
+async def test_unknown_jobs_and_routes_are_json_404s(start: ClientFactory, library: list[Path]) -> None:
     client = await start()
     for method, path in (("GET", "/batch/status/nope"), ("GET", "/batch/results/nope"),
                          ("DELETE", "/batch/jobs/nope"), ("GET", "/no/such/route")):
         response = await client.request(method, path)
         assert response.status == 404
         assert (await response.json())["error"]["code"] == "not_found"
-    bad_page = await client.get("/batch/results/nope", params={"limit": "lots"})
-    assert bad_page.status in (400, 404)
+    job = await (await client.post("/batch/analyze", json={"paths": [str(library[0])]})).json()
+    for params in ({"limit": "lots"}, {"limit": "0"}, {"limit": "1001"}, {"offset": "-1"}):
+        bad_page = await client.get(f"/batch/results/{job['job_id']}", params=params)
+        assert bad_page.status == 400, params
+        assert "error" in await bad_page.json()
     wrong_method = await client.put("/batch/analyze")
     assert wrong_method.status == 405 and "error" in await wrong_method.json()
 

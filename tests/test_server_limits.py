@@ -75,14 +75,10 @@ async def test_a_streamed_2_gb_upload_is_cut_off_early_without_memory_growth(
             yield chunk
 
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    try:
-        response = await client.post("/batch/analyze", data=two_gigabytes(),
-                                     headers={"Content-Type": "multipart/form-data; boundary=b"})
-        status = response.status
-        assert (await response.json())["error"]["code"] == "too_large"
-    except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError):
-        status = 413  # the server answered and closed while the client was still writing
-    assert status == 413
+    response = await client.post("/batch/analyze", data=two_gigabytes(),
+                                 headers={"Content-Type": "multipart/form-data; boundary=b"})
+    assert response.status == 413
+    assert (await response.json())["error"]["code"] == "too_large"
     assert sent < 64 * MiB  # read a little past the 8 MiB limit, not 2 GB
     growth_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before
     assert growth_kib < 64 * 1024
