@@ -114,6 +114,15 @@ async def test_bad_search_input_is_a_clear_4xx(indexed: tuple[TestClient[Any, An
     assert set((await response.json())["error"]) == {"code", "message"}
 
 
+async def test_a_corrupt_query_path_is_400(indexed: tuple[TestClient[Any, Any], list[Path]], tmp_path: Path) -> None:
+    client, _ = indexed
+    junk = tmp_path / "library" / "junk.wav"  # inside the library root, not indexed
+    junk.write_bytes(b"RIFF" + b"\xff" * 100)
+    response = await client.post("/similarity/search", json={"path": str(junk)})
+    assert response.status == 400
+    assert (await response.json())["error"]["code"] == "corrupt_data"
+
+
 async def test_a_corrupt_query_upload_is_400(indexed: tuple[TestClient[Any, Any], list[Path]], tmp_path: Path) -> None:
     client, _ = indexed
     junk = tmp_path / "junk.wav"

@@ -91,7 +91,10 @@ async def library_files(request: web.Request, body: dict[str, Any]) -> list[tupl
 def _expand_folders(paths: list[str]) -> list[str]:
     out: list[str] = []
     for path in paths:
-        out += find_audio_files([path]) if os.path.isdir(path) else [path]  # a missing file fails alone
+        try:
+            out += find_audio_files([path]) if os.path.isdir(path) else [path]  # a missing file fails alone
+        except OSError as error:
+            raise ApiError(400, f"cannot list {path}: {error.strerror or error}") from None
     return out
 
 

@@ -29,10 +29,7 @@ async def search(request: web.Request) -> web.Response:
             query = await json_query(request, body)
         else:
             query = await uploaded_query(request)
-        try:
-            found = await run_io(request, _search, request, [query], options)
-        except KeyError as error:
-            raise ApiError(404, str(error.args[0])) from None
+        found = await run_io(request, _search, request, [query], options)
         return web.json_response({"results": [result_dict(r) for r in found[0]]})
 
 
@@ -49,10 +46,7 @@ async def batch_search(request: web.Request) -> web.Response:
             if not isinstance(query, dict):
                 raise ApiError(400, 'each query must be an object: {"key"}, {"vector"} or {"path"}')
             resolved.append(await json_query(request, query))
-        try:
-            found = await run_io(request, _search, request, resolved, options)
-        except KeyError as error:
-            raise ApiError(404, str(error.args[0])) from None
+        found = await run_io(request, _search, request, resolved, options)
         return web.json_response({"results": [[result_dict(r) for r in answer] for answer in found]})
 
 
@@ -79,6 +73,10 @@ def admitted(request: web.Request) -> Any:
 def _search(request: web.Request, queries: list[Any], options: dict[str, Any]) -> list[list[SearchResult]]:
     try:
         return request.app[INDEX].batch_search(queries, **options)
+    except KeyError as error:  # no sample has that key
+        raise ApiError(404, str(error.args[0])) from None
+    except AnalysisError as error:  # a query path that is not indexed and cannot be analysed
+        raise ApiError(400, f"the query file cannot be analysed: {error.reason}", error.code) from None
     except ValueError as error:  # a weight or vector the index refuses
         raise ApiError(400, str(error)) from None
 

@@ -46,7 +46,9 @@ def check_declared_size(request: web.Request, config: ServerConfig) -> None:
 
 async def receive_files(request: web.Request, folder: Path, config: ServerConfig, *,
                         field_names: tuple[str, ...] = ("files",)) -> list[Upload]:
-    """Streams every file part (named one of ``field_names``) into ``folder``, fsync'd."""
+    """Streams every file part (named one of ``field_names``) into ``folder``. Writes go
+    to the page cache (fast enough for the loop); sync_to_disk, off the loop, makes them
+    durable."""
     check_declared_size(request, config)
     if not request.content_type.startswith("multipart/"):
         raise ApiError(415, f"expected multipart/form-data, got {request.content_type or 'no content type'}")
