@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from samplemind._analysis import Analysis
 from samplemind._batch import analyze_batch
@@ -71,18 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'samplemind COMMAND --help' for a command's options and examples.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    analyze = commands.add_parser(
-        "analyze", help="analyse files and folders", epilog=ANALYZE_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Analyse audio files (folders expand to the audio files in them) and print their descriptors.",
+    analyze = _command(
+        commands, "analyze", "analyse files and folders", ANALYZE_EXAMPLES,
+        "Analyse audio files (folders expand to the audio files in them) and print their descriptors.",
     )
     analyze.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     _add_run_options(analyze)
     _add_dask_option(analyze)
-    index = commands.add_parser(
-        "index", help="add files and folders to the similarity index", epilog=INDEX_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Analyse (using the cache) and add audio files to the similarity index in the data folder.",
+    index = _command(
+        commands, "index", "add files and folders to the similarity index", INDEX_EXAMPLES,
+        "Analyse (using the cache) and add audio files to the similarity index in the data folder.",
     )
     index.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     index.add_argument("-r", "--recursive", action="store_true", help="descend into sub-folders")
@@ -91,10 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--stats", action="store_true", help="print what the index holds")
     index.add_argument("--remove", nargs="+", type=Path, metavar="PATH", help="remove these files from the index")
     _add_dask_option(index)
-    search = commands.add_parser(
-        "search", help="find the most similar indexed samples", epilog=SEARCH_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Find indexed samples like QUERY (an audio file, or the key of an indexed sample).",
+    search = _command(
+        commands, "search", "find the most similar indexed samples", SEARCH_EXAMPLES,
+        "Find indexed samples like QUERY (an audio file, or the key of an indexed sample).",
     )
     search.add_argument("query", metavar="QUERY")
     search.add_argument("-k", type=int, default=10, metavar="N", help="results (default 10)")
@@ -107,10 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--loops", choices=("only", "none"), help="only loops, or no loops")
     search.add_argument("--format", choices=("table", "json"), default="table")
     search.add_argument("--data-dir", type=Path, metavar="DIR", help="data folder (cache and index)")
-    bench = commands.add_parser(
-        "bench", help="measure performance on this machine", epilog=BENCH_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Measure throughput per worker count, cached re-scans, memory and similarity search on a "
+    bench = _command(
+        commands, "bench", "measure performance on this machine", BENCH_EXAMPLES,
+        "Measure throughput per worker count, cached re-scans, memory and similarity search on a "
         "folder of yours or on a generated corpus (with one corrupt file), and print a report.",
     )
     bench.add_argument("folder", nargs="?", type=Path, metavar="PATH", help="audio folder (default: generated)")
@@ -121,10 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--plot", type=Path, metavar="FILE.png",
                        help="also draw throughput and the time split (needs matplotlib: samplemind[plot])")
     bench.add_argument("--compare", choices=("librosa",), help="time librosa computing the same descriptors")
-    serve = commands.add_parser(
-        "serve", help="run the HTTP and WebSocket server", epilog=SERVE_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Serve batch analysis, similarity search and live analysis over HTTP and WebSocket, on the "
+    serve = _command(
+        commands, "serve", "run the HTTP and WebSocket server", SERVE_EXAMPLES,
+        "Serve batch analysis, similarity search and live analysis over HTTP and WebSocket, on the "
         "same data folder as the other commands. Jobs survive restarts.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -137,14 +132,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
                        help="browser origin allowed to open WebSockets (repeatable)")
     serve.add_argument("--workers", type=int, default=0, metavar="N", help="worker threads (default: one per core)")
-    demo = commands.add_parser(
-        "demo", help="generate a small sample pack and analyse it", epilog=DEMO_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Write a generated sample pack (kicks, snares, hats, a clap, notes, a pad, loops and one "
+    demo = _command(
+        commands, "demo", "generate a small sample pack and analyse it", DEMO_EXAMPLES,
+        "Write a generated sample pack (kicks, snares, hats, a clap, notes, a pad, loops and one "
         "broken file) and analyse it, to see SampleMind work in one command.",
     )
     demo.add_argument("folder", nargs="?", type=Path, metavar="DIR", help="where to write the pack")
     _add_run_options(demo)
+    return parser
+
+
+def _command(commands: Any, name: str, summary: str, examples: str, description: str) -> argparse.ArgumentParser:
+    """A subcommand whose --help ends with its examples, laid out as written."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=summary, epilog=examples, description=description,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     return parser
 
 

@@ -30,9 +30,6 @@ class ProgressHub:
             if not boxes:
                 del self._mailboxes[job_id]
 
-    def subscribers(self, job_id: str) -> int:
-        return len(self._mailboxes.get(job_id, ()))
-
     def publish(self, job_id: str, state: State) -> None:
         for mailbox in list(self._mailboxes.get(job_id, ())):
             deliver(mailbox, state)

@@ -34,7 +34,6 @@ class Upload:
     """The client's name for the file, for display only (path components removed)."""
     path: str
     """Where the server stored it."""
-    size: int
 
 
 def check_declared_size(request: web.Request, config: ServerConfig) -> None:
@@ -71,7 +70,7 @@ async def receive_files(request: web.Request, folder: Path, config: ServerConfig
         target = folder / f"{len(uploads):06d}{safe_suffix(display)}"
         size = await _stream_part(part, target, config, total)
         total += size
-        uploads.append(Upload(display, str(target), size))
+        uploads.append(Upload(display, str(target)))
     if not uploads:
         raise ApiError(400, f"no files: send them in multipart parts named {field_names[0]!r}")
     return uploads
