@@ -188,7 +188,9 @@ class SimilarityIndex:
             count = len(self._index)
             if count == 0:
                 return [[] for _ in queries]
-            plain = filters is None and not weights
+            # A small index is re-ranked whole (exact and independent of how the graph was
+            # built); a large one from the graph's best candidates.
+            plain = filters is None and not weights and count > _MIN_POOL
             pool = min(count, max(30, _PLAIN_POOL * k) if plain else max(_MIN_POOL, 20 * k))
             matches = self._index.search(vectors * scale, pool)
         answers = []
