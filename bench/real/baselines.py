@@ -13,6 +13,7 @@ Each file's answers are cached beside the corpus, keyed by the library versions.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import warnings
@@ -51,13 +52,20 @@ def run_baselines(corpus: Path, entries: Sequence[dict[str, Any]], workers: int 
     versions = available()
     cache_path = corpus / f"baselines-{'-'.join(f'{k}{v}' for k, v in sorted(versions.items()))}.json"
     cache: dict[str, dict[str, Any]] = json.loads(cache_path.read_text()) if cache_path.exists() else {}
-    todo = [(str(_absolute(corpus, e["path"])), e["set"]) for e in entries if e["path"] not in cache]
+    keys = {e["path"]: _cache_key(corpus, e["path"]) for e in entries}
+    todo = [(str(_absolute(corpus, e["path"])), e["set"]) for e in entries if keys[e["path"]] not in cache]
     if todo:
         with multiprocessing.get_context("spawn").Pool(workers) as pool:
-            for (path, _), answer in zip(todo, pool.imap(_one, todo, chunksize=4)):
-                cache[_relative(corpus, path)] = answer
-        cache_path.write_text(json.dumps(cache))
-    return {e["path"]: cache[e["path"]] for e in entries}
+            for done, ((path, _), answer) in enumerate(zip(todo, pool.imap(_one, todo, chunksize=4)), 1):
+                cache[keys[_relative(corpus, path)]] = answer
+                if done % 200 == 0 or done == len(todo):  # an interrupted run keeps what it finished
+                    cache_path.write_text(json.dumps(cache))
+    return {e["path"]: cache[keys[e["path"]]] for e in entries}
+
+
+def _cache_key(corpus: Path, path: str) -> str:
+    """The path and a hash of the file's bytes: a rebuilt, changed file is a miss."""
+    return f"{path}|{hashlib.blake2b(_absolute(corpus, path).read_bytes(), digest_size=12).hexdigest()}"
 
 
 def _absolute(corpus: Path, path: str) -> Path:
@@ -84,8 +92,9 @@ def _one(job: tuple[str, str]) -> dict[str, Any]:
 
 
 def _wants(kind: str) -> tuple[bool, bool, bool]:
-    """(key, tempo, pitch) for a set: one-shot sets also check abstention."""
-    return True, True, kind in ("note", "chord", "strum", "drum_hit")
+    """(key, tempo, pitch): key and tempo everywhere (abstention is scored too), pitch
+    where it is scored (notes; chords, which should have none)."""
+    return True, True, kind in ("note", "chord", "strum")
 
 
 def _librosa(y: np.ndarray, kind: str) -> dict[str, Any]:

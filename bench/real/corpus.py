@@ -29,7 +29,7 @@ __all__ = ["SPLIT", "build", "load_manifest"]
 
 SPLIT = {"fluidr3": "tune", "gmrockkit": "tune", "lmms": "tune",
          "timgm6mb": "report", "musescore": "report", "tr808": "report"}
-_VERSION = 1  # bump when what is built changes: the corpus is rebuilt
+_VERSION = 3  # bump when what is built changes: the corpus is rebuilt
 
 Entry = dict[str, Any]
 
@@ -138,9 +138,12 @@ def _chords(source: str, rng: np.random.Generator, quick: bool) -> Iterator[Clip
                 program = int(rng.choice(_GUITARS if strum else _CHORD_PROGRAMS))
                 quality = ("min" if minor else "maj") if rng.random() < 0.75 else ("min7" if minor else "maj7")
                 voicing = "guitar" if strum else str(rng.choice(["root", "first_inversion", "second_inversion", "open"]))
-                root = (40 if strum and tonic >= 4 else 45 if strum else 48) + tonic - (12 if tonic >= 9 and not strum else 0)
-                if strum and tonic < 4:
-                    root = 45 + tonic  # root on the A string
+                if not strum:
+                    root = 48 + tonic - (12 if tonic >= 9 else 0)  # A2..G#3
+                elif (tonic - 4) % 12 <= 4:
+                    root = 40 + (tonic - 4) % 12  # root on the low E string: E2..G#2
+                else:
+                    root = 45 + (tonic - 9) % 12  # root on the A string: A2..D#3
                 notes = tonal.chord_notes(root, quality, voicing)
                 spread = float(rng.uniform(0.008, 0.03)) if strum else 0.0
                 if strum and rng.random() < 0.3:

@@ -2,7 +2,9 @@
 
 A groove is a list of hits (time in beats from the loop's start, role, velocity); the
 tempo in the corpus is the notated one (a half-time groove at 140 is labelled 140,
-as sample packs label it)."""
+as sample packs label it). So that one pattern never has two labels, the grooves keep
+the conventions producers notate by: the snare (or clap) on beats 2 and 4 (or on 3 in
+half time), and hi-hats no finer than 16th notes of the notated beat."""
 
 from __future__ import annotations
 
@@ -78,7 +80,9 @@ def _dnb(rng: np.random.Generator) -> list[Hit]:
 
 
 def _halftime(rng: np.random.Generator) -> list[Hit]:
-    return _grid("kick", [0, 3] + ([11] if rng.random() < 0.5 else []), 115) + _grid("snare", [8], 112) + _hats(rng, 2)
+    # 16th hats: with 8ths this groove would be the very pattern of a ballad at half
+    # the tempo, and the two are labelled differently.
+    return _grid("kick", [0, 3] + ([11] if rng.random() < 0.5 else []), 115) + _grid("snare", [8], 112) + _hats(rng, 4)
 
 
 def _trap(rng: np.random.Generator) -> list[Hit]:

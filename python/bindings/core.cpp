@@ -65,6 +65,8 @@ py::dict frames_dict(const FrameTracks& t, std::size_t n_frames) {
     d["contrast_db"] = matrix(t.contrast_db);
     d["mel_db"] = matrix(t.mel_db);
     d["mfcc"] = matrix(t.mfcc);
+    d["pitch_classes"] = matrix(t.pitch_classes);
+    d["harmonicity"] = to_array(t.harmonicity);
     return d;
 }
 
@@ -118,10 +120,12 @@ JsonDict analysis_dict(const Analysis& a) {
     d["pitch_confidence"] = p.confidence;
     const TonalityStats& t = a.tonality;
     d["chroma_mean"] = to_array(t.chroma_mean);
+    d["pitch_class_profile"] = to_array(t.pitch_class_profile);
     d["tuning_cents"] = t.tuning_cents;
-    d["key"] = t.key;
+    d["key"] = t.key.empty() ? py::none() : py::object(py::str(t.key));
     d["key_strength"] = t.key_strength;
-    d["runner_up_key"] = t.runner_up_key;
+    d["key_confidence"] = t.key_confidence;
+    d["runner_up_key"] = t.runner_up_key.empty() ? py::none() : py::object(py::str(t.runner_up_key));
     d["runner_up_key_strength"] = t.runner_up_strength;
     const RhythmStats& r = a.rhythm;
     d["tempo_bpm"] = r.tempo_bpm > 0 ? py::object(py::float_(r.tempo_bpm)) : py::none();

@@ -24,13 +24,13 @@ _LEVEL = (
     "non_finite_samples",
 )
 _INFO = ("sample_rate", "channels", "frames", "duration_s", "container", "sample_format", "bit_depth", "decoder")
-VECTOR_FIELDS = ("mel_mean_db", "mfcc_mean", "mfcc_std", "chroma_mean", "embedding")
+VECTOR_FIELDS = ("mel_mean_db", "mfcc_mean", "mfcc_std", "chroma_mean", "pitch_class_profile", "embedding")
 _MUSICAL = (
     "loudness_lufs", "true_peak_dbtp", "loudness_range_lu",
     "attack_time_s", "log_attack_time", "decay_time_s", "temporal_centroid_s", "effective_duration_s",
     "is_loop", "loop_confidence",
     "pitch_hz", "pitch_note", "pitch_cents", "pitch_confidence",
-    "tuning_cents", "key", "key_strength", "runner_up_key", "runner_up_key_strength",
+    "tuning_cents", "key", "key_strength", "key_confidence", "runner_up_key", "runner_up_key_strength",
     "tempo_bpm", "tempo_confidence", "runner_up_tempo_bpm", "beats_in_length", "loop_fits_tempo",
 )
 _TIMES = ("onset_times_s", "beat_times_s")
@@ -125,11 +125,15 @@ class Analysis:
     pitch_confidence: float
     chroma_mean: FloatArray
     """12 pitch classes, C first (librosa chroma_stft, tuning 0)."""
+    pitch_class_profile: FloatArray
+    """12 pitch classes, C first: the notes found in each frame, tuning removed (the key's evidence)."""
     tuning_cents: float
-    key: str
-    """"A minor", "F# major"."""
+    key: str | None
+    """"A minor", "F# major"; None where no key applies (drums, noise, a single note)."""
     key_strength: float
-    runner_up_key: str
+    key_confidence: float
+    """[0, 1], from the margin over the runner-up key; 0 without a key."""
+    runner_up_key: str | None
     runner_up_key_strength: float
     tempo_bpm: float | None
     """None when there is no pulse to measure."""

@@ -79,8 +79,8 @@ struct EnvelopeStats {
     double temporal_centroid_s = 0.0;  ///< RMS-weighted mean time
     double effective_duration_s = 0.0;  ///< time the RMS spends above 40 % of its maximum
     std::vector<double> onset_times_s;  ///< librosa onset_detect-style peak picking of the onset envelope
-    bool is_loop = false;             ///< loop (cut to a length of whole beats) rather than one-shot
-    double loop_confidence = 0.0;     ///< confidence in is_loop, [0.5, 1]
+    bool is_loop = false;             ///< a loop (a repeating pattern) rather than a one-shot
+    double loop_confidence = 0.0;     ///< confidence in the is_loop verdict, [0.5, 1]
 };
 
 /// The sound's fundamental frequency, when it has one.
@@ -96,20 +96,26 @@ struct PitchStats {
 struct TonalityStats {
     /// Mean chroma (librosa chroma_stft with tuning 0, each frame max-normalised), C first.
     std::vector<float> chroma_mean;
+    /// Mean pitch-class profile of the notes detected in each frame (harmonic-sum
+    /// multi-pitch estimation, tuning removed, each frame max-normalised), C first; the
+    /// key is read from it. 12 values, all zero when nothing tonal was found.
+    std::vector<float> pitch_class_profile;
     /// Tuning against A4 = 440 Hz, cents in [-50, 50): the voicing-weighted circular mean
     /// of the YIN frames' deviations from the nearest note; 0 when nothing is voiced.
     double tuning_cents = 0.0;
-    std::string key;            ///< "A minor", "F# major"
-    double key_strength = 0.0;  ///< correlation with the key's profile, [-1, 1]
-    std::string runner_up_key;
+    /// "A minor", "F# major"; empty when no key applies (drums, noise, a single note).
+    std::string key;
+    double key_strength = 0.0;    ///< correlation of the pitch-class profile with the key's, [-1, 1]
+    double key_confidence = 0.0;  ///< [0, 1], from the margin over the runner-up; 0 without a key
+    std::string runner_up_key;    ///< the second-ranked key; empty without a key
     double runner_up_strength = 0.0;
 };
 
 /// Tempo and beats.
 struct RhythmStats {
-    double tempo_bpm = 0.0;         ///< 0 when there is no pulse to measure
-    double tempo_confidence = 0.0;  ///< [0, 1]
-    double runner_up_bpm = 0.0;     ///< the better of half and double tempo
+    double tempo_bpm = 0.0;         ///< 0 for a one-shot or when there is no pulse
+    double tempo_confidence = 0.0;  ///< strength of the pulse at the beat, [0, 1]
+    double runner_up_bpm = 0.0;     ///< the best tempo at another metrical level (half, double, 2/3, ...)
     double beats_in_length = 0.0;   ///< duration x tempo / 60
     bool loop_fits_tempo = false;   ///< the length is a whole number of beats (within 5 % of one)
     std::vector<double> beat_times_s;  ///< for material at least two beats long
@@ -122,6 +128,8 @@ struct FrameTracks {
     std::vector<float> contrast_db;  ///< n_frames x (contrast_bands + 1)
     std::vector<float> mel_db;       ///< n_frames x n_mels, power_to_db with top_db
     std::vector<float> mfcc;         ///< n_frames x n_mfcc
+    std::vector<float> pitch_classes;  ///< n_frames x 12, the notes' salience by pitch class (0 between estimates)
+    std::vector<float> harmonicity;    ///< share of the frame's spectral peaks that are the notes' harmonics (0 between estimates)
 };
 
 /// Everything the core computes for one input.

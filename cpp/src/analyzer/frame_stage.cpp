@@ -1,12 +1,14 @@
 #include "analyzer/frame_stage.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <limits>
 #include <numbers>
 
 #include "dsp/mel.hpp"
 #include "features/rhythm.hpp"
+#include "features/tempo.hpp"
 #include "features/tonality.hpp"
 #include "stage_timer.hpp"
 
@@ -14,8 +16,9 @@ namespace samplemind::analyzer {
 namespace {
 constexpr std::size_t kFineStep = 32;   // samples per fine-envelope value (1.45 ms at 22,050 Hz)
 constexpr double kFineSeconds = 20.0;   // the attack is at the start: keep only this much
-constexpr std::int64_t kChromaBlock = 8;  // frames per chroma block
+constexpr std::int64_t kChromaBlock = 8;  // frames per pitch-class block
 constexpr std::int64_t kPitchEvery = 2;   // frames per pitch estimate (46 ms at the defaults)
+constexpr std::size_t kPulseAttacks = 4;  // re-attacks that give a non-loop a tempo
 }  // namespace
 
 FrameStage::FrameStage(const AnalysisConfig& config, std::size_t max_block)
@@ -29,8 +32,9 @@ FrameStage::FrameStage(const AnalysisConfig& config, std::size_t max_block)
       mel_power_(static_cast<std::size_t>(kernels_->n_mels())),
       real_length_(std::numeric_limits<std::int64_t>::max() / 4),
       pitch_(config.n_fft, config.sample_rate),
-      onsets_(config.sample_rate / config.hop_length, config.n_fft / config.hop_length) {
-    mel_.set_low_bands(kernels_->low_mel_bands());
+      onsets_(config.sample_rate / config.hop_length, config.n_fft / config.hop_length),
+      rhythm_bands_(kernels_->mel_centres_hz()),
+      note_salience_(config.sample_rate, config.n_fft) {
     const auto n_fft = static_cast<std::size_t>(config.n_fft);
     buffer_.reserve(n_fft + std::max(max_block, n_fft));
     buffer_.assign(n_fft / 2, 0.0f);  // centring: n_fft/2 zeros before the signal
@@ -41,7 +45,9 @@ void FrameStage::reserve(double seconds) {
     mel_.reserve(frames);
     for (auto* track : {&f0_, &voicing_, &pitch_rms_}) track->reserve(frames / kPitchEvery + 1);
     rms_track_.reserve(frames);
-    chroma_blocks_.reserve(frames / kChromaBlock + 1);
+    pitch_class_blocks_.reserve(frames / kChromaBlock + 1);
+    rhythm_bands_.reserve(frames);
+    for (auto* track : {&second_pitch_class_, &third_pitch_class_, &harmonicity_}) track->reserve(frames / kPitchEvery + 1);
     fine_envelope_.reserve(static_cast<std::size_t>(kFineSeconds * config_.sample_rate) / kFineStep + 2);
 }
 
@@ -115,6 +121,7 @@ void FrameStage::accumulate(const features::FrameDescriptors& d) {
     rms_.add(d.rms);
     for (std::size_t b = 0; b < contrast_.size(); ++b) contrast_stats_[b].add(contrast_[b]);
     mel_.add(mel_power_.data());
+    rhythm_bands_.add(mel_power_.data());
     rms_track_.push_back(d.rms);
     onsets_.add(d.rms);
     loudest_rms_ = std::max(loudest_rms_, d.rms);
@@ -122,18 +129,52 @@ void FrameStage::accumulate(const features::FrameDescriptors& d) {
 
 void FrameStage::track_musical(const float* frame, const features::FrameDescriptors& d) {
     detail::StageTimer timer(Stage::musical);
+    if (stft_frames_ % kChromaBlock == 0) pitch_class_blocks_.push_back({});
     if (stft_frames_ % kPitchEvery == 0) {  // YIN costs two FFTs of 2 n_fft: every other frame
         double f0 = 0.0, voicing = 0.0;
         // Frames 30 dB under the loudest so far can only be under the final loudest too,
         // and the pitch summary ignores those: skip them (a one-shot's tail, silence).
-        if (d.rms >= features::kPitchFloor * loudest_rms_) pitch_.track(frame, f0, voicing);
+        frame_pitch_classes_.fill(0.0f);
+        frame_harmonicity_ = 0.0f;
+        if (d.rms >= features::kPitchFloor * loudest_rms_) {
+            pitch_.track(frame, f0, voicing);
+            track_notes();
+        }
         f0_.push_back(static_cast<float>(refine_with_spectrum(f0)));
         voicing_.push_back(static_cast<float>(voicing));
         pitch_rms_.push_back(d.rms);
     }
     kernels_->chroma(scratch_.power.data(), chroma_frame_.data());
-    if (stft_frames_ % kChromaBlock == 0) chroma_blocks_.push_back({});
-    for (int c = 0; c < 12; ++c) chroma_blocks_.back()[c] += chroma_frame_[c];
+    for (int c = 0; c < 12; ++c) chroma_sum_[c] += chroma_frame_[c];
+    if (tracks_) {
+        tracks_->pitch_classes.insert(tracks_->pitch_classes.end(), frame_pitch_classes_.begin(), frame_pitch_classes_.end());
+        tracks_->harmonicity.push_back(frame_harmonicity_);
+    }
+}
+
+// The frame's notes, as pitch classes relative to the tuning found so far (a stream
+// cannot wait for the end); each frame's strongest note counts 1.
+void FrameStage::track_notes() {
+    const std::size_t count = note_salience_.analyse(scratch_.magnitude.data(), notes_);
+    frame_harmonicity_ = static_cast<float>(note_salience_.harmonicity());
+    if (count == 0) return;
+    const double tuning = (note_sin_ != 0.0 || note_cos_ != 0.0) ? std::atan2(note_sin_, note_cos_) / (2.0 * std::numbers::pi) : 0.0;
+    const double strongest = notes_[0].salience;
+    for (std::size_t i = 0; i < count; ++i) {
+        const double midi = notes_[i].midi;
+        const double weight = notes_[i].salience / strongest;
+        const double angle = 2.0 * std::numbers::pi * (midi - std::round(midi));
+        note_sin_ += weight * std::sin(angle);
+        note_cos_ += weight * std::cos(angle);
+        const auto pitch_class = static_cast<int>(((std::lround(midi - tuning) % 12) + 12) % 12);
+        frame_pitch_classes_[pitch_class] = std::max(frame_pitch_classes_[pitch_class], static_cast<float>(weight));
+    }
+    for (int c = 0; c < 12; ++c) pitch_class_blocks_.back()[c] += frame_pitch_classes_[c];
+    std::array<float, 12> sorted = frame_pitch_classes_;
+    std::partial_sort(sorted.begin(), sorted.begin() + 3, sorted.end(), std::greater<>());
+    second_pitch_class_.push_back(sorted[1]);
+    third_pitch_class_.push_back(sorted[2]);
+    harmonicity_.push_back(frame_harmonicity_);
 }
 
 void FrameStage::keep_tracks(const features::FrameDescriptors& d) {
@@ -201,17 +242,34 @@ double FrameStage::lowest_strong_hz(const std::vector<float>& mel_mean_db) const
     return dsp::mel_to_hz_slaney(lo + (hi - lo) * (index + 1) / (config_.n_mels + 1));
 }
 
-void FrameStage::fill_musical(Analysis& analysis) const {
-    const double frame_rate = config_.sample_rate / config_.hop_length;
-    const double duration = static_cast<double>(real_length_) / config_.sample_rate;
+namespace {
+double median(std::vector<float> values) {
+    if (values.empty()) return 0.0;
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2), values.end());
+    return values[values.size() / 2];
+}
+}  // namespace
 
+void FrameStage::fill_musical(Analysis& analysis) const {
+    fill_pitch(analysis);
+    fill_tonality(analysis);
+    fill_envelope_and_rhythm(analysis);
+}
+
+void FrameStage::fill_pitch(Analysis& analysis) const {
     const features::PitchSummary pitch = features::summarise_pitch(f0_, voicing_, pitch_rms_);
     analysis.pitch = {pitch.pitched, pitch.f0_hz, pitch.note, pitch.cents, pitch.confidence};
     // A chord's tones share a period far below all of them, and YIN finds that
     // "virtual" pitch; a note's f0 is at most an octave or so under its lowest strong
     // partial (a weak fundamental), so an f0 2.5x below it is no note's.
     if (pitch.pitched && pitch.f0_hz < lowest_strong_hz(analysis.mel_mean_db) / 2.5) analysis.pitch = PitchStats{};
+    // A chord also shows as three pitch classes of similar strength frame after frame.
+    if (median(second_pitch_class_) >= features::kChordSecond && median(third_pitch_class_) >= features::kChordThird) {
+        analysis.pitch = PitchStats{};
+    }
+}
 
+void FrameStage::fill_tonality(Analysis& analysis) const {
     // Tuning: circular mean of the voiced frames' deviations from the nearest note.
     double sin_sum = 0.0, cos_sum = 0.0;
     for (std::size_t i = 0; i < f0_.size(); ++i) {
@@ -224,27 +282,44 @@ void FrameStage::fill_musical(Analysis& analysis) const {
     TonalityStats& tonality = analysis.tonality;
     if (sin_sum != 0.0 || cos_sum != 0.0) tonality.tuning_cents = 100.0 * std::atan2(sin_sum, cos_sum) / (2.0 * std::numbers::pi);
     if (tonality.tuning_cents >= 50.0) tonality.tuning_cents -= 100.0;
-    std::array<double, 12> chroma{};  // the mean over frames, from the block sums
-    for (const auto& block : chroma_blocks_) {
-        for (int c = 0; c < 12; ++c) chroma[c] += block[c];
-    }
     for (int c = 0; c < 12; ++c) {
-        chroma[c] = stft_frames_ ? chroma[c] / static_cast<double>(stft_frames_) : 0.0;
-        tonality.chroma_mean.push_back(static_cast<float>(chroma[c]));
+        tonality.chroma_mean.push_back(stft_frames_ ? static_cast<float>(chroma_sum_[c] / static_cast<double>(stft_frames_)) : 0.0f);
     }
-    std::array<double, 12> ending{};
-    const auto first_block = static_cast<std::size_t>(
-        std::floor(static_cast<double>(chroma_blocks_.size()) * (1.0 - features::kEndingShare)));
-    for (std::size_t b = first_block; b < chroma_blocks_.size(); ++b) {
-        for (int c = 0; c < 12; ++c) ending[c] += chroma_blocks_[b][c];
+    features::KeyEvidence evidence;  // from the notes' pitch classes, per block
+    const std::size_t blocks = pitch_class_blocks_.size();
+    const auto edge = static_cast<std::size_t>(std::max(1.0, std::floor(static_cast<double>(blocks) * features::kEdgeShare)));
+    for (std::size_t b = 0; b < blocks; ++b) {
+        for (int c = 0; c < 12; ++c) {
+            evidence.profile[c] += pitch_class_blocks_[b][c];
+            if (b < edge) evidence.opening[c] += pitch_class_blocks_[b][c];
+            if (b + edge >= blocks) evidence.ending[c] += pitch_class_blocks_[b][c];
+        }
     }
-    const auto keys =
-        features::rank_keys(chroma, ending, features::kDefaultKeyProfile, features::kDefaultEndingWeight);
+    const double profile_peak = *std::max_element(evidence.profile.begin(), evidence.profile.end());
+    int present_classes = 0, strong_classes = 0;
+    for (int c = 0; c < 12; ++c) {
+        const double share = profile_peak > 0 ? evidence.profile[c] / profile_peak : 0.0;
+        tonality.pitch_class_profile.push_back(static_cast<float>(share));
+        present_classes += share >= features::kPresentClassShare;
+        strong_classes += share >= features::kStrongClassShare;
+    }
+    // A key needs tonal material (partials on harmonic series) with at least three
+    // pitch classes; a single note has a pitch, not a key (a held note under a
+    // melody or a scale still has many pitch classes around it).
+    const bool tonal = median(harmonicity_) >= features::kTonalHarmonicity && present_classes >= 3;
+    const bool single_note = analysis.pitch.pitched && strong_classes <= features::kSingleNoteClasses;
+    if (!tonal || single_note) return;
+    const auto keys = features::rank_keys(evidence, features::kDefaultKeyProfile, features::KeyWeights{});
     tonality.key = keys[0].name();
-    tonality.key_strength = keys[0].score;
+    tonality.key_strength = keys[0].correlation;
     tonality.runner_up_key = keys[1].name();
-    tonality.runner_up_strength = keys[1].score;
+    tonality.runner_up_strength = keys[1].correlation;
+    tonality.key_confidence = features::key_confidence(keys[0].score, keys[1].score);
+}
 
+void FrameStage::fill_envelope_and_rhythm(Analysis& analysis) const {
+    const double frame_rate = config_.sample_rate / config_.hop_length;
+    const double duration = static_cast<double>(real_length_) / config_.sample_rate;
     EnvelopeStats& envelope = analysis.envelope;
     const features::EnvelopeShape shape =
         features::envelope_shape(fine_envelope_, kFineStep / config_.sample_rate, rms_track_, frame_rate);
@@ -255,17 +330,14 @@ void FrameStage::fill_musical(Analysis& analysis) const {
     envelope.effective_duration_s = shape.effective_duration_s;
     envelope.onset_times_s = features::pick_onsets(mel_.onset_envelope(), frame_rate);
 
-    // Tempo first without the loop prior; the loop verdict uses it; then the prior.
-    // Event density for the tempo's octave check counts every hit, quiet ones included.
-    const std::size_t onsets = features::pick_onsets(mel_.raw_onset_envelope(), frame_rate).size();
-    features::TempoEstimate tempo =
-        features::estimate_tempo(mel_.low_band_onset_envelope(), frame_rate, duration, onsets, false);
-    const std::size_t strong = features::count_strong_onsets(envelope.onset_times_s, mel_.onset_envelope(), frame_rate);
-    const double loop = features::loop_probability(duration, strong, tempo);
-    envelope.is_loop = loop >= 0.5;
-    envelope.loop_confidence = envelope.is_loop ? loop : 1.0 - loop;
-    if (envelope.is_loop) {
-        tempo = features::estimate_tempo(mel_.low_band_onset_envelope(), frame_rate, duration, onsets, true);
+    const features::LoopVerdict loop =
+        features::decide_loop(rms_track_, pitch_class_blocks_, static_cast<double>(kChromaBlock), frame_rate, duration);
+    envelope.is_loop = loop.is_loop;
+    envelope.loop_confidence = loop.confidence;
+    // Tempo for a loop, or for a longer performance with a pulse; none for a one-shot.
+    features::TempoEstimate tempo;
+    if (loop.is_loop || loop.re_attacks >= kPulseAttacks) {
+        tempo = features::estimate_tempo(rhythm_bands_, frame_rate, duration, loop.is_loop);
     }
     analysis.rhythm = {tempo.bpm, tempo.confidence, tempo.runner_up_bpm, tempo.beats_in_length, tempo.length_fits,
                        tempo.beat_times_s};

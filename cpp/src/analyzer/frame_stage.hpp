@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "features/mel_accumulator.hpp"
+#include "features/note_salience.hpp"
 #include "features/pitch_tracker.hpp"
+#include "features/rhythm_bands.hpp"
 #include "features/running_onsets.hpp"
 #include "features/running_stats.hpp"
 #include "features/spectral_frame.hpp"
@@ -57,6 +59,9 @@ private:
     double refine_with_spectrum(double f0) const;
     /// Centre frequency of the lowest mel band within 30 dB of the loudest (mean dB).
     double lowest_strong_hz(const std::vector<float>& mel_mean_db) const;
+    void fill_pitch(Analysis& analysis) const;
+    void fill_tonality(Analysis& analysis) const;
+    void fill_envelope_and_rhythm(Analysis& analysis) const;
 
     AnalysisConfig config_;
     std::shared_ptr<const features::SpectralKernels> kernels_;
@@ -75,10 +80,22 @@ private:
     std::vector<float> f0_, voicing_, pitch_rms_, rms_track_;  // pitch tracks every kPitchEvery frames
     float loudest_rms_ = 0.0f;
     features::RunningOnsets onsets_;
-    // Chroma summed per kChromaBlock frames (12 numbers per ~0.19 s): where the ending starts
-    // is known only at the end.
-    std::vector<std::array<float, 12>> chroma_blocks_;
+    features::RhythmBands rhythm_bands_;
+    std::array<double, 12> chroma_sum_{};  // librosa chroma, summed over frames
     std::array<float, 12> chroma_frame_{};
+    // The notes of every kPitchEvery-th loud frame: their pitch classes summed per
+    // kChromaBlock frames (the key reads the whole, the opening and the ending, known
+    // only at the end), and their deviations from equal temperament (the tuning).
+    features::NoteSalience note_salience_;
+    std::array<features::Note, features::NoteSalience::kMaxNotes> notes_{};
+    std::vector<std::array<float, 12>> pitch_class_blocks_;
+    std::array<float, 12> frame_pitch_classes_{};
+    float frame_harmonicity_ = 0.0f;
+    double note_sin_ = 0.0, note_cos_ = 0.0;
+    // Per analysed frame with notes: the second and third strongest pitch class (0-1,
+    // relative to the strongest; a chord's are high) and the harmonicity.
+    std::vector<float> second_pitch_class_, third_pitch_class_, harmonicity_;
+    void track_notes();
     // Peak magnitude per kFineStep samples over the first kFineSeconds: the attack.
     std::vector<float> fine_envelope_;
     float fine_peak_ = 0.0f;

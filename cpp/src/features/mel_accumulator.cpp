@@ -62,26 +62,18 @@ void MelAccumulator::add_onset_strength(const float* row) {
     if (previous_db_.empty()) {
         previous_db_.assign(row, row + n_mels_);
         onset_.push_back(0.0f);
-        onset_raw_.push_back(0.0f);
-        onset_low_.push_back(0.0f);
         return;
     }
-    // For onset times, bands more than kOnsetRangeDb under the loudest are held at that
-    // floor: near the noise floor (and in lossy codecs' quantised bands) dB values
-    // flutter by tens of dB without anything starting. Tempo keeps every band: quiet
-    // hits (hats) are what tells a beat from its half.
+    // Bands more than kOnsetRangeDb under the loudest are held at that floor: near the
+    // noise floor (and in lossy codecs' quantised bands) dB values flutter by tens of
+    // dB without anything starting.
     const auto floor = static_cast<float>(max_db_ - kOnsetRangeDb);
-    double floored = 0.0, all = 0.0, low = 0.0;
+    double floored = 0.0;
     for (int b = 0; b < n_mels_; ++b) {
-        const double rise = std::max(0.0f, row[b] - previous_db_[b]);
         floored += std::max(0.0f, std::max(row[b], floor) - std::max(previous_db_[b], floor));
-        all += rise;
-        low += b < low_bands_ ? rise : 0.0;
         previous_db_[b] = row[b];
     }
     onset_.push_back(static_cast<float>(floored / n_mels_));
-    onset_raw_.push_back(static_cast<float>(all / n_mels_));
-    onset_low_.push_back(static_cast<float>(low_bands_ > 0 ? low / low_bands_ : 0.0));
 }
 
 std::vector<float> MelAccumulator::mel_mean_db() const {

@@ -31,8 +31,6 @@ public:
     void reserve(std::size_t frames) {
         block_.reserve(kBlockFrames * static_cast<std::size_t>(n_mels_));
         onset_.reserve(frames);
-        onset_raw_.reserve(frames);
-        onset_low_.reserve(frames);
         previous_db_.reserve(static_cast<std::size_t>(n_mels_));
     }
     /// Copies one frame of n_mels mel powers.
@@ -41,14 +39,10 @@ public:
     void flush();
 
     /// Onset strength per frame (librosa onset_strength: the mean over mel bands of the
-    /// rise in dB since the previous frame; 0 for the first frame). onset_envelope()
-    /// floors bands 50 dB under the loudest value so far (for onset times);
-    /// raw_onset_envelope() is librosa's; low_band_onset_envelope() covers the first
-    /// `low_bands` bands (for tempo). Small tracks: one value per frame.
+    /// rise in dB since the previous frame; 0 for the first frame), with bands 50 dB
+    /// under the loudest value so far held at that floor (for onset times). A small
+    /// track: one value per frame.
     const std::vector<float>& onset_envelope() const noexcept { return onset_; }
-    const std::vector<float>& raw_onset_envelope() const noexcept { return onset_raw_; }
-    const std::vector<float>& low_band_onset_envelope() const noexcept { return onset_low_; }
-    void set_low_bands(int low_bands) { low_bands_ = low_bands; }
 
     std::vector<float> mel_mean_db() const;
     std::vector<float> mfcc_mean() const;
@@ -69,8 +63,7 @@ private:
     std::int64_t frames_ = 0;
     std::vector<RunningStats> mfcc_stats_;
     std::vector<float> frame_mfcc_;
-    std::vector<float> previous_db_, onset_, onset_raw_, onset_low_;
-    int low_bands_ = 0;
+    std::vector<float> previous_db_, onset_;
 };
 
 }  // namespace samplemind::features

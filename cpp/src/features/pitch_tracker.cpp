@@ -90,8 +90,11 @@ PitchSummary summarise_pitch(const std::vector<float>& f0_hz, const std::vector<
         std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2), values.end());
         return values[values.size() / 2];
     };
+    const double f0 = median(voiced);
+    const auto stable = std::count_if(voiced.begin(), voiced.end(), [&](double f) { return std::abs(12.0 * std::log2(f / f0)) <= 0.5; });
+    if (static_cast<double>(stable) < kMinStableShare * static_cast<double>(voiced.size())) return summary;
     summary.pitched = true;
-    summary.f0_hz = median(voiced);
+    summary.f0_hz = f0;
     const double midi = 69.0 + 12.0 * std::log2(summary.f0_hz / 440.0);
     const int nearest = static_cast<int>(std::lround(midi));
     summary.note = note_name(nearest);

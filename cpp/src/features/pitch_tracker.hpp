@@ -36,9 +36,10 @@ private:
 };
 
 /// The per-file pitch: pitched when at least kMinVoicedShare of the loud frames
-/// (above kPitchFloor of the loudest) are voiced with confidence >= kMinConfidence;
-/// then the median f0 of those frames, its nearest equal-tempered note (A4 = 440 Hz)
-/// and the deviation from it in cents.
+/// (above kPitchFloor of the loudest) are voiced with confidence >= kMinConfidence,
+/// and at least kMinStableShare of those lie within half a semitone of their median
+/// (one note, vibrato included; a melody or a slide has no single pitch); then the
+/// median f0, its nearest equal-tempered note (A4 = 440 Hz) and the deviation in cents.
 struct PitchSummary {
     bool pitched = false;
     double f0_hz = 0.0;
@@ -51,6 +52,7 @@ inline constexpr double kMinVoicedShare = 0.5;
 /// Frames quieter than this fraction of the loudest frame's RMS (-30 dB) are left out.
 inline constexpr float kPitchFloor = 0.0316f;
 inline constexpr double kMinConfidence = 0.85;
+inline constexpr double kMinStableShare = 0.6;
 
 PitchSummary summarise_pitch(const std::vector<float>& f0_hz, const std::vector<float>& confidence,
                              const std::vector<float>& frame_rms);

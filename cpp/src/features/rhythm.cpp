@@ -5,58 +5,6 @@
 #include <numeric>
 
 namespace samplemind::features {
-namespace {
-
-constexpr double kMinBpm = 40.0, kMaxBpm = 240.0;
-
-// Value of `series` at a fractional index, linearly interpolated (0 outside).
-double at(const std::vector<double>& series, double index) {
-    if (index < 0 || index > static_cast<double>(series.size() - 1)) return 0.0;
-    const auto below = static_cast<std::size_t>(index);
-    const std::size_t above = std::min(below + 1, series.size() - 1);
-    const double frac = index - static_cast<double>(below);
-    return series[below] + frac * (series[above] - series[below]);
-}
-
-// Unbiased autocorrelation of the mean-removed envelope, lags 0..max_lag. The envelope
-// is first smoothed with a binomial kernel (1 4 6 4 1)/16: a beat period that falls
-// between two frame lags would otherwise split its peak in two and lose to a multiple
-// of itself that happens to land on a whole lag.
-std::vector<double> autocorrelation(const std::vector<float>& envelope, std::size_t max_lag) {
-    constexpr double kKernel[5] = {1.0 / 16, 4.0 / 16, 6.0 / 16, 4.0 / 16, 1.0 / 16};
-    const auto n = static_cast<std::ptrdiff_t>(envelope.size());
-    std::vector<double> centred(envelope.size(), 0.0);
-    for (std::ptrdiff_t i = 0; i < n; ++i) {
-        for (std::ptrdiff_t k = -2; k <= 2; ++k) {
-            if (i + k >= 0 && i + k < n) centred[static_cast<std::size_t>(i)] += kKernel[k + 2] * envelope[static_cast<std::size_t>(i + k)];
-        }
-    }
-    const double mean = std::accumulate(centred.begin(), centred.end(), 0.0) / static_cast<double>(centred.size());
-    for (double& v : centred) v -= mean;
-    std::vector<double> ac(max_lag + 1, 0.0);
-    for (std::size_t lag = 0; lag <= max_lag && lag < centred.size(); ++lag) {
-        double sum = 0.0;
-        for (std::size_t i = 0; i + lag < centred.size(); ++i) sum += centred[i] * centred[i + lag];
-        ac[lag] = sum / static_cast<double>(centred.size() - lag);
-    }
-    return ac;
-}
-
-// Local maximum of `ac` nearest to `guess` (within +-radius), refined by a parabola.
-double refine_peak(const std::vector<double>& ac, double guess, double radius) {
-    const auto lo = static_cast<std::size_t>(std::max(1.0, std::floor(guess - radius)));
-    const auto hi = static_cast<std::size_t>(std::min(static_cast<double>(ac.size() - 2), std::ceil(guess + radius)));
-    std::size_t best = lo;
-    for (std::size_t i = lo; i <= hi; ++i) {
-        if (ac[i] > ac[best]) best = i;
-    }
-    const double a = ac[best - 1], b = ac[best], c = ac[best + 1];
-    const double denominator = a - 2 * b + c;
-    const double shift = denominator < 0 ? std::clamp(0.5 * (a - c) / denominator, -0.5, 0.5) : 0.0;
-    return static_cast<double>(best) + shift;
-}
-
-}  // namespace
 
 std::vector<double> pick_onsets(const std::vector<float>& envelope, double frame_rate) {
     std::vector<double> onsets;
@@ -81,75 +29,6 @@ std::vector<double> pick_onsets(const std::vector<float>& envelope, double frame
         }
     }
     return onsets;
-}
-
-TempoEstimate estimate_tempo(const std::vector<float>& envelope, double frame_rate, double duration_s,
-                             std::size_t onset_count, bool loop_prior) {
-    TempoEstimate tempo;
-    const double min_lag = 60.0 * frame_rate / kMaxBpm, max_lag = 60.0 * frame_rate / kMinBpm;
-    if (envelope.size() < static_cast<std::size_t>(2 * min_lag) + 2) return tempo;
-    const auto lag_limit = std::min(envelope.size() - 2, static_cast<std::size_t>(envelope.size() * 3 / 4));
-    const std::vector<double> ac = autocorrelation(envelope, lag_limit);
-    if (!(ac[0] > 0)) return tempo;
-    // Peaks within the tempo range, the highest first found.
-    const auto first = static_cast<std::size_t>(std::ceil(min_lag));
-    const auto last = std::min(static_cast<std::size_t>(max_lag), lag_limit - 1);
-    double highest = 0.0;
-    std::vector<std::size_t> peaks;
-    for (std::size_t lag = std::max<std::size_t>(first, 1); lag <= last; ++lag) {
-        if (ac[lag] > ac[lag - 1] && ac[lag] >= ac[lag + 1] && ac[lag] > 0) {
-            peaks.push_back(lag);
-            highest = std::max(highest, ac[lag]);
-        }
-    }
-    if (peaks.empty()) return tempo;
-    std::size_t chosen = peaks.front();
-    for (const std::size_t lag : peaks) {  // the shortest period that is nearly as strong
-        if (ac[lag] >= 0.8 * highest) {
-            chosen = lag;
-            break;
-        }
-    }
-    double period = refine_peak(ac, static_cast<double>(chosen), 1.0);
-    // Octave check: when the beat chosen holds 2.5 or more onsets, its half is the
-    // beat if the autocorrelation there is substantial too (a kick-snare alternation
-    // peaks less at one beat than at two, and subdivisions sit at a half or quarter).
-    const double onsets_per_beat = static_cast<double>(onset_count) * period / (duration_s * frame_rate);
-    if (onsets_per_beat >= 2.5 && period / 2 >= min_lag && at(ac, period / 2) >= 0.35 * highest) {
-        period = refine_peak(ac, period / 2, 1.0);
-    }
-    // Refine on the largest multiple of the period inside the autocorrelation.
-    const auto multiple = std::max(1.0, std::floor((static_cast<double>(lag_limit) - 2) / period));
-    period = refine_peak(ac, period * multiple, 1.5) / multiple;
-
-    tempo.bpm = 60.0 * frame_rate / period;
-    tempo.confidence = std::clamp(at(ac, period) / ac[0], 0.0, 1.0);
-    tempo.beats_in_length = duration_s * tempo.bpm / 60.0;
-    const double whole = std::round(tempo.beats_in_length);
-    if (loop_prior && whole >= 1.0 && std::abs(tempo.beats_in_length - whole) / whole < 0.04) {
-        tempo.bpm = 60.0 * whole / duration_s;  // the loop's length is whole beats
-        period = 60.0 * frame_rate / tempo.bpm;
-        tempo.beats_in_length = whole;
-    }
-    tempo.length_fits = whole >= 1.0 && std::abs(tempo.beats_in_length - whole) < 0.05;
-    const double half = at(ac, 2 * period), twice = at(ac, period / 2);
-    tempo.runner_up_bpm = (half >= twice && 2 * period <= static_cast<double>(lag_limit)) ? tempo.bpm / 2 : tempo.bpm * 2;
-
-    // Beats: the phase whose comb of beat positions collects the most onset strength.
-    if (duration_s * tempo.bpm / 60.0 >= 2.0) {
-        double best_phase = 0.0, best_sum = -1.0;
-        for (double phase = 0.0; phase < period; phase += 0.25) {
-            double sum = 0.0;
-            for (double t = phase; t < static_cast<double>(envelope.size()); t += period) {
-                sum += envelope[static_cast<std::size_t>(std::lround(std::min(t, envelope.size() - 1.0)))];
-            }
-            if (sum > best_sum) best_sum = sum, best_phase = phase;
-        }
-        for (double t = best_phase; t < static_cast<double>(envelope.size()); t += period) {
-            tempo.beat_times_s.push_back(t / frame_rate);
-        }
-    }
-    return tempo;
 }
 
 EnvelopeShape envelope_shape(const std::vector<float>& fine, double fine_step_s, const std::vector<float>& frame_rms,
@@ -183,28 +62,61 @@ EnvelopeShape envelope_shape(const std::vector<float>& fine, double fine_step_s,
     return shape;
 }
 
-std::size_t count_strong_onsets(const std::vector<double>& onset_times_s, const std::vector<float>& envelope,
-                                double frame_rate) {
-    if (envelope.empty()) return 0;
-    const float strongest = *std::max_element(envelope.begin(), envelope.end());
-    std::size_t strong = 0;
-    for (const double t : onset_times_s) {
-        const auto frame = std::min(envelope.size() - 1, static_cast<std::size_t>(std::lround(t * frame_rate)));
-        strong += envelope[frame] >= 0.25f * strongest;
+LoopVerdict decide_loop(const std::vector<float>& frame_rms, const std::vector<std::array<float, 12>>& pitch_class_blocks,
+                        double frames_per_block, double frame_rate, double duration_s) {
+    LoopVerdict verdict;
+    if (frame_rms.empty()) return verdict;
+    // Energy rises.
+    std::vector<double> db(frame_rms.size());
+    for (std::size_t i = 0; i < db.size(); ++i) db[i] = 20.0 * std::log10(std::max(frame_rms[i], 1e-8f));
+    const double loudest = *std::max_element(db.begin(), db.end());
+    const auto refractory = static_cast<std::ptrdiff_t>(std::ceil(kRefractoryS * frame_rate));
+    std::ptrdiff_t last = -refractory - 1, first_rise = -1, last_rise = -1;
+    for (std::size_t t = 0; t < db.size(); ++t) {  // before the first frame is silence
+        const double quietest =
+            t == 0 ? -160.0 : *std::min_element(db.begin() + static_cast<std::ptrdiff_t>(t >= 4 ? t - 4 : 0), db.begin() + static_cast<std::ptrdiff_t>(t));
+        const auto frame = static_cast<std::ptrdiff_t>(t);
+        if (db[t] > loudest - kRiseRangeDb && db[t] - quietest >= kRiseDb && frame - last >= refractory) {
+            last = frame;
+            if (first_rise < 0) first_rise = frame;
+            last_rise = frame;
+            verdict.re_attacks += static_cast<double>(t) / frame_rate > kFirstHitS;
+        }
     }
-    return strong;
-}
+    const double rise_span = first_rise >= 0 ? static_cast<double>(last_rise - first_rise) / frame_rate : 0.0;
+    // Harmony changes, counted only while the sound holds.
+    double tail_power = 0.0, peak = 0.0;
+    for (std::size_t t = 0; t < frame_rms.size(); ++t) {
+        peak = std::max(peak, static_cast<double>(frame_rms[t]));
+        if (2 * t >= frame_rms.size()) tail_power += static_cast<double>(frame_rms[t]) * frame_rms[t];
+    }
+    const double tail_rms = std::sqrt(tail_power / static_cast<double>(frame_rms.size() - frame_rms.size() / 2));
+    std::ptrdiff_t first_change = -1, last_change = -1;
+    if (tail_rms >= kSustainShare * peak) {
+        for (std::size_t b = 1; b < pitch_class_blocks.size(); ++b) {
+            double dot = 0.0, aa = 0.0, bb = 0.0;
+            for (int c = 0; c < 12; ++c) {
+                const double x = pitch_class_blocks[b - 1][c], y = pitch_class_blocks[b][c];
+                dot += x * y, aa += x * x, bb += y * y;
+            }
+            if (aa <= 0 || bb <= 0 || dot / std::sqrt(aa * bb) >= kChangeSimilarity) continue;
+            ++verdict.harmony_changes;
+            if (first_change < 0) first_change = static_cast<std::ptrdiff_t>(b);
+            last_change = static_cast<std::ptrdiff_t>(b);
+        }
+    }
+    const double change_span = first_change >= 0 ? static_cast<double>(last_change - first_change) * frames_per_block / frame_rate : 0.0;
 
-double loop_probability(double duration_s, std::size_t strong_onsets, const TempoEstimate& tempo) {
-    double p = 0.0;
-    p += duration_s >= 1.5 ? 0.3 : 0.0;
-    p += 0.25 * std::min(1.0, static_cast<double>(strong_onsets) / 6.0);
-    p += 0.25 * std::min(1.0, tempo.confidence / 0.5);
-    p += tempo.length_fits && tempo.beats_in_length >= 4 ? 0.2 : 0.0;
-    // A loop repeats a pattern of hits: a sound with fewer than three strong onsets, or
-    // shorter than a second, is a one-shot whatever else it has.
-    if (strong_onsets < 3 || duration_s < 1.0) p = std::min(p, 0.2);
-    return std::clamp(p, 0.0, 1.0);
+    const bool long_enough = duration_s >= kMinLoopS && duration_s <= kMaxLoopS;
+    const bool re_attacked = verdict.re_attacks >= 2 && rise_span >= kMinSpread * duration_s;
+    const bool harmony_moves = verdict.harmony_changes >= 2 && change_span >= 0.5 * kMinSpread * duration_s;
+    verdict.is_loop = long_enough && (re_attacked || harmony_moves);
+    // Confidence grows with the evidence either way: many re-attacks for a loop, none
+    // at all (or a very short sound) for a one-shot.
+    const double evidence = static_cast<double>(std::max(verdict.re_attacks, verdict.harmony_changes));
+    verdict.confidence = verdict.is_loop ? std::min(1.0, 0.6 + 0.05 * evidence)
+                                         : (evidence == 0 || duration_s < kMinLoopS ? 0.95 : 0.7);
+    return verdict;
 }
 
 }  // namespace samplemind::features

@@ -68,8 +68,7 @@ SpectralKernels::SpectralKernels(const AnalysisConfig& config)
       chroma_weights_(chroma_filterbank(config.sample_rate, config.n_fft)) {
     const double mel_lo = dsp::hz_to_mel_slaney(config.fmin), mel_hi = dsp::hz_to_mel_slaney(config.effective_fmax());
     for (int b = 0; b < config.n_mels; ++b) {
-        const double centre = dsp::mel_to_hz_slaney(mel_lo + (mel_hi - mel_lo) * (b + 1) / (config.n_mels + 1));
-        low_mel_bands_ += centre < 4000.0;
+        mel_centres_hz_.push_back(dsp::mel_to_hz_slaney(mel_lo + (mel_hi - mel_lo) * (b + 1) / (config.n_mels + 1)));
     }
     // Periodic Hann, as scipy.signal.get_window("hann", n, fftbins=True).
     for (int i = 0; i < n_fft_; ++i) {

@@ -51,8 +51,8 @@ public:
     /// Chroma of a power spectrum (librosa chroma_stft, tuning 0): 12 values, C first,
     /// max-normalised (all zero for silence).
     void chroma(const float* power, float* out) const;
-    /// Mel bands whose centre lies below 4 kHz (the tempo envelope leaves out hi-hats).
-    int low_mel_bands() const noexcept { return low_mel_bands_; }
+    /// Centre frequency of each mel band, Hz.
+    const std::vector<double>& mel_centres_hz() const noexcept { return mel_centres_hz_; }
 
     /// Per-frame scratch; one per analysing thread.
     struct Scratch {
@@ -85,7 +85,7 @@ private:
     dsp::OrthoDct dct_;
     std::vector<Band> bands_;
     std::vector<float> chroma_weights_;  // 12 x bins
-    int low_mel_bands_ = 0;
+    std::vector<double> mel_centres_hz_;
 };
 
 /// The shared kernels for a configuration, built once per distinct configuration

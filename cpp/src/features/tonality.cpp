@@ -95,22 +95,31 @@ std::string Key::name() const {
     return std::string(names[tonic]) + (minor ? " minor" : " major");
 }
 
-std::vector<Key> rank_keys(const std::array<double, 12>& chroma, const std::array<double, 12>& ending,
-                           KeyProfile profile, double ending_weight) {
+std::vector<Key> rank_keys(const KeyEvidence& evidence, KeyProfile profile, const KeyWeights& weights) {
     const ProfilePair profiles = profile_values(profile);
-    const double ending_peak = *std::max_element(ending.begin(), ending.end());
-    std::vector<std::pair<double, Key>> ranked;
+    auto shares = [](const std::array<double, 12>& v) {
+        const double peak = *std::max_element(v.begin(), v.end());
+        std::array<double, 12> out{};
+        for (int c = 0; c < 12; ++c) out[c] = peak > 0 ? v[c] / peak : 0.0;
+        return out;
+    };
+    const std::array<double, 12> opening = shares(evidence.opening), ending = shares(evidence.ending);
+    std::vector<Key> keys;
     for (int tonic = 0; tonic < 12; ++tonic) {
-        const double cue = ending_peak > 0 ? ending_weight * ending[tonic] / ending_peak : 0.0;
         for (const bool minor : {false, true}) {
-            const double r = pearson(chroma, minor ? profiles.minor : profiles.major, tonic);
-            ranked.push_back({r + cue, Key{tonic, minor, r}});
+            const double triad = (opening[tonic] + opening[(tonic + (minor ? 3 : 4)) % 12] + opening[(tonic + 7) % 12]) / 3;
+            const double r = pearson(evidence.profile, minor ? profiles.minor : profiles.major, tonic);
+            const double score = r + weights.opening_tonic * opening[tonic] + weights.ending_tonic * ending[tonic] +
+                                 weights.opening_triad * triad;
+            keys.push_back(Key{tonic, minor, score, r});
         }
     }
-    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    std::vector<Key> keys;
-    for (const auto& entry : ranked) keys.push_back(entry.second);
+    std::stable_sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) { return a.score > b.score; });
     return keys;
+}
+
+double key_confidence(double best_score, double runner_up_score) {
+    return std::clamp(1.0 - std::exp(-(best_score - runner_up_score) / kKeyMarginScale), 0.0, 1.0);
 }
 
 }  // namespace samplemind::features

@@ -1,0 +1,97 @@
+#include "features/note_salience.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace samplemind::features {
+namespace {
+constexpr double kTolerance = 0.03;  // relative: half a semitone is 2.9 %
+constexpr int kHarmonics = 12;
+constexpr double kAlpha = 27.0, kBeta = 320.0;  // Klapuri's harmonic weights, Hz
+}  // namespace
+
+NoteSalience::NoteSalience(double sample_rate, int n_fft)
+    : bin_hz_(sample_rate / n_fft),
+      first_bin_(std::max<std::size_t>(1, static_cast<std::size_t>(kMinHz / bin_hz_))),
+      last_bin_(std::min(static_cast<std::size_t>(n_fft) / 2 - 1,
+                         static_cast<std::size_t>(std::min(kMaxPeakHz, sample_rate / 2) / bin_hz_))) {
+    peaks_.reserve(last_bin_);
+}
+
+void NoteSalience::find_peaks(const float* magnitude) {
+    peaks_.clear();
+    float loudest = 0.0f;
+    for (std::size_t k = first_bin_; k <= last_bin_; ++k) loudest = std::max(loudest, magnitude[k]);
+    if (!(loudest > 1e-9f)) return;
+    const double floor = loudest * std::pow(10.0, -kPeakRangeDb / 20.0);
+    for (std::size_t k = first_bin_; k <= last_bin_; ++k) {
+        const float m = magnitude[k];
+        if (m < floor || m <= magnitude[k - 1] || m < magnitude[k + 1]) continue;
+        const double a = std::log(magnitude[k - 1] + 1e-20), b = std::log(m + 1e-20), c = std::log(magnitude[k + 1] + 1e-20);
+        const double denominator = a - 2 * b + c;
+        const double shift = denominator < 0 ? std::clamp(0.5 * (a - c) / denominator, -0.5, 0.5) : 0.0;
+        const double amplitude = std::exp(0.5 * (b - 0.25 * (a - c) * shift));  // sqrt of the magnitude
+        peaks_.push_back({(static_cast<double>(k) + shift) * bin_hz_, amplitude, amplitude, false});
+    }
+    if (peaks_.size() > kMaxPeaks) {  // keep the largest, in frequency order
+        std::nth_element(peaks_.begin(), peaks_.begin() + kMaxPeaks, peaks_.end(),
+                         [](const Peak& x, const Peak& y) { return x.amplitude > y.amplitude; });
+        peaks_.resize(kMaxPeaks);
+        std::sort(peaks_.begin(), peaks_.end(), [](const Peak& x, const Peak& y) { return x.hz < y.hz; });
+    }
+}
+
+NoteSalience::Peak* NoteSalience::nearest(double hz) {
+    const auto above = std::lower_bound(peaks_.begin(), peaks_.end(), hz, [](const Peak& p, double f) { return p.hz < f; });
+    Peak* best = nullptr;
+    if (above != peaks_.end()) best = &*above;
+    if (above != peaks_.begin() && (!best || hz - std::prev(above)->hz < best->hz - hz)) best = &*std::prev(above);
+    return best && std::abs(best->hz - hz) <= kTolerance * hz ? best : nullptr;
+}
+
+double NoteSalience::salience(double f0, bool remove) {
+    double sum = 0.0, base = 0.0, strongest = 0.0;
+    for (int h = 1; h <= kHarmonics && h * f0 <= kMaxPeakHz; ++h) {
+        Peak* peak = nearest(h * f0);
+        if (!peak) continue;
+        sum += (f0 + kAlpha) / (h * f0 + kBeta) * peak->remaining;
+        strongest = std::max(strongest, peak->remaining);
+        if (h <= 2) base = std::max(base, peak->remaining);
+        if (remove) {
+            peak->remaining *= h == 1 ? 0.0 : 0.5;
+            peak->claimed = true;
+        }
+    }
+    return base >= 0.1 * strongest ? sum : 0.0;
+}
+
+std::size_t NoteSalience::analyse(const float* magnitude, std::array<Note, kMaxNotes>& notes) {
+    find_peaks(magnitude);
+    std::size_t count = 0;
+    double first = 0.0;
+    while (count < kMaxNotes) {
+        double best_f0 = 0.0, best = 0.0;
+        for (const Peak& peak : peaks_) {
+            if (peak.remaining <= 0.0) continue;
+            for (int h = 1; h <= 3; ++h) {
+                const double f0 = peak.hz / h;
+                if (f0 < kMinHz || f0 > kMaxF0Hz) continue;
+                const double s = salience(f0, false);
+                if (s > best) best = s, best_f0 = f0;
+            }
+        }
+        if (best <= 0.0 || (count > 0 && best < kRelativeSalience * first)) break;
+        if (count == 0) first = best;
+        salience(best_f0, true);
+        notes[count++] = {69.0 + 12.0 * std::log2(best_f0 / 440.0), best};
+    }
+    double claimed = 0.0, total = 0.0;
+    for (const Peak& peak : peaks_) {
+        total += peak.amplitude;
+        claimed += peak.claimed ? peak.amplitude : 0.0;
+    }
+    harmonicity_ = total > 0.0 ? claimed / total : 0.0;
+    return count;
+}
+
+}  // namespace samplemind::features
