@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.real import baselines, corpus as real_corpus, scores
+from bench.real import baselines, categories_eval, corpus as real_corpus, scores
 
 Answer = dict[str, Any]
 SYSTEMS = ("samplemind", "librosa", "essentia")
@@ -90,7 +90,7 @@ ROWS = (
 )
 
 
-def samplemind_answers(corpus: Path, entries: list[dict[str, Any]]) -> dict[str, Answer]:
+def samplemind_answers(corpus: Path, entries: list[dict[str, Any]]) -> tuple[dict[str, Answer], dict[str, Any]]:
     # Imported here, not at the top: the baselines' spawned workers import this module,
     # and usearch (imported by samplemind) sets a global C++ locale that breaks
     # Essentia's parameter parsing.
@@ -98,13 +98,14 @@ def samplemind_answers(corpus: Path, entries: list[dict[str, Any]]) -> dict[str,
 
     paths = [str(_absolute(corpus, e["path"])) for e in entries]
     results = samplemind.analyze_batch(paths)
-    answers = {}
+    answers, analyses = {}, {}
     for entry, result in zip(entries, results):
         if isinstance(result, samplemind.AnalysisError):
             raise RuntimeError(f"SampleMind failed on a corpus file: {result}")
         answers[entry["path"]] = {"key": result.key, "tempo_bpm": result.tempo_bpm, "pitch_hz": result.pitch_hz,
-                                  "is_loop": result.is_loop}
-    return answers
+                                  "is_loop": result.is_loop, "category": result.category}
+        analyses[entry["path"]] = result
+    return answers, analyses
 
 
 def _absolute(corpus: Path, path: str) -> Path:
@@ -156,20 +157,31 @@ def main() -> None:
     entries = [e for e in real_corpus.load_manifest(folder) if args.split in ("all", e["split"])]
     print(f"corpus {folder} ({args.split} split): {len(entries)} files; built in {time.perf_counter() - started:.0f} s")
     answers: dict[str, dict[str, Answer]] = {s: {} for s in SYSTEMS}
-    answers["samplemind"] = samplemind_answers(folder, entries)
+    answers["samplemind"], analyses = samplemind_answers(folder, entries)
     systems = ["samplemind"]
     if not args.no_baselines:
         for path, by_system in baselines.run_baselines(folder, entries, args.workers).items():
             for system, answer in by_system.items():
                 answers[system][path] = answer
         systems += [s for s in ("librosa", "essentia") if s in baselines.available()]
-    rows = table(entries, answers)
+    from samplemind import CATEGORIES, __version__
+
+    names = list(CATEGORIES)
+    rows = table(entries, answers) + categories_eval.category_rows(entries, analyses, names)
     print_table(rows, systems)
-    from samplemind import __version__
+    print("\ncategory confusion (true class: share right, then the wrong answers):")
+    print("\n".join(categories_eval.confusion(entries, analyses, names)))
+    overall, per_class = categories_eval.precision_at_5(entries, analyses, names)
+    print("\nmore like this: precision@5 over labelled one-shots, neighbours from other sources only")
+    print(f"  {'class':14s} " + " ".join(f"{space:>26s}" for space in overall))
+    print(f"  {'all':14s} " + " ".join(f"{v:26.2f}" for v in overall.values()))
+    for name in per_class[next(iter(per_class))]:
+        print(f"  {name:14s} " + " ".join(f"{per_class[space][name]:26.2f}" for space in overall))
     print(f"({time.perf_counter() - started:.0f} s; " + ", ".join(
         f"{k} {v}" for k, v in {"samplemind": __version__, **baselines.available()}.items()) + ")")
     if args.json:
-        report = {"split": args.split, "quick": args.quick, "rows": rows, "entries": entries,
+        report = {"split": args.split, "quick": args.quick, "rows": rows, "precision_at_5": overall,
+                  "precision_at_5_by_class": per_class, "entries": entries,
                   "answers": {s: answers[s] for s in systems}}
         args.json.write_text(json.dumps(report, indent=1, default=lambda v: None if isinstance(v, float) and math.isnan(v) else v))
 

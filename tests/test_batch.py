@@ -184,3 +184,34 @@ def test_invalid_arguments() -> None:
     assert samplemind.analyze_batch([]) == []
     with pytest.raises(ValueError, match="n_fft"):
         samplemind.analyze_batch(["x.wav"], config=samplemind.AnalysisConfig(n_fft=1000))
+
+
+def test_the_cache_key_holds_every_setting_that_changes_a_result(library: list[Path], tmp_path: Path) -> None:
+    cache = samplemind.ResultCache(tmp_path / "data")
+    strict = samplemind.AnalysisConfig(max_duration_s=0.1)
+    rejected = samplemind.analyze_batch(library[:2], cache=cache, config=strict)
+    assert all(isinstance(r, samplemind.AudioTooLargeError) for r in rejected)
+    accepted = samplemind.analyze_batch(library[:2], cache=cache)  # the default limit: analysed now
+    assert all(isinstance(r, samplemind.Analysis) for r in accepted)
+    framed = samplemind.analyze_batch(library[:2], cache=cache, config=samplemind.AnalysisConfig(keep_frames=True))
+    assert all(isinstance(r, samplemind.Analysis) and r.tracks is not None for r in framed)
+    cache.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_a_forked_child_can_run_a_batch(library: list[Path]) -> None:
+    assert all(isinstance(r, samplemind.Analysis) for r in samplemind.analyze_batch(library[:2], workers=2))
+    child = os.fork()  # the parent's scheduler threads do not come along
+    if child == 0:
+        results = samplemind.analyze_batch(library[:2], workers=2)
+        os._exit(0 if all(isinstance(r, samplemind.Analysis) for r in results) else 1)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        pid, status = os.waitpid(child, os.WNOHANG)
+        if pid:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.05)
+    os.kill(child, signal.SIGKILL)
+    os.waitpid(child, 0)
+    raise AssertionError("analyze_batch hung in a forked child")

@@ -79,3 +79,12 @@ def test_index_and_search(tmp_path: Path) -> None:
     assert "removed 1 of 1" in removed.stderr
     bad = subprocess.run([*search[:4], "--tempo", "fast", "--data-dir", str(data)], capture_output=True, text=True)
     assert bad.returncode == 2 and "--tempo" in bad.stderr
+    backwards = subprocess.run([*search[:5], "--tempo", "140-120", "--data-dir", str(data)],
+                               capture_output=True, text=True)
+    assert backwards.returncode == 2 and "tempo_bpm must be (low, high) with 0 <= low <= high" in backwards.stderr
+    spelled = subprocess.run([*search[:5], "--key", "a minor", "--format", "json", "--data-dir", str(data)],
+                             capture_output=True, text=True, check=True)
+    in_a_minor = json.loads(spelled.stdout)
+    assert in_a_minor and all(r["musical_key"] == "A minor" for r in in_a_minor)  # the demo pad
+    wrong_key = subprocess.run([*search[:5], "--key", "Q minor", "--data-dir", str(data)], capture_output=True, text=True)
+    assert wrong_key.returncode == 2 and "not a musical key: 'Q minor'" in wrong_key.stderr

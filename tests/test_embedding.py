@@ -82,7 +82,7 @@ def test_layout_norm_and_version() -> None:
     assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-5)
     assert set(samplemind.EMBEDDING_ASPECTS) == {"timbre", "spectrum", "pitch", "envelope", "rhythm"}
     assert sum(w for _, _, w in samplemind.EMBEDDING_ASPECTS.values()) == pytest.approx(1.0)
-    assert samplemind.EMBEDDING_VERSION == 1
+    assert samplemind.EMBEDDING_VERSION == 2
     silent = samplemind.analyze(np.zeros(SR, np.float32), sample_rate=SR).embedding
     assert np.all(np.isfinite(silent))
 

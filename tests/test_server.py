@@ -68,7 +68,7 @@ async def test_upload_job_reports_each_file_and_a_corrupt_one_fails_alone(
     assert results[1]["error"]["code"] == "corrupt_data" and "analysis" not in results[1]
     assert results[0]["analysis"]["duration_s"] == pytest.approx(0.5, abs=0.01)
     assert results[0]["analysis"]["path"] is None  # the temporary file is not a client's business
-    assert len(results[2]["analysis"]["embedding"]) == 63
+    assert len(results[2]["analysis"]["embedding"]) == 71
     uploads = tmp_path / "data" / "uploads"
     assert not uploads.exists() or not any(uploads.iterdir())  # temporary files removed at the end
 

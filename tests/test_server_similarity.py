@@ -32,8 +32,8 @@ async def test_stats_count_what_was_indexed(indexed: tuple[TestClient[Any, Any],
     client, _ = indexed
     stats = await (await client.get("/similarity/stats")).json()
     assert stats["total_indexed"] == 12
-    assert stats["dimensions"] == sum(stats["aspects"].values()) == 63
-    assert stats["embedding_version"] == 1 and stats["index_size_bytes"] > 0  # saved after the job
+    assert stats["dimensions"] == sum(stats["aspects"].values()) == 71
+    assert stats["embedding_version"] == 2 and stats["index_size_bytes"] > 0  # saved after the job
 
 
 async def test_search_by_upload_finds_the_same_sound_first(
@@ -61,7 +61,7 @@ async def test_search_by_key_vector_and_path(indexed: tuple[TestClient[Any, Any]
     key = by_path[0]["key"]
     by_key = (await (await client.post("/similarity/search", json={"key": key})).json())["results"]
     assert [r["file_path"] for r in by_key] == [r["file_path"] for r in by_path]
-    some = await client.post("/similarity/search", json={"vector": [0.1] * 63}, params={"limit": 3})
+    some = await client.post("/similarity/search", json={"vector": [0.1] * 71}, params={"limit": 3})
     assert len((await some.json())["results"]) == 3
 
 
@@ -91,14 +91,14 @@ async def test_limits_min_similarity_filters_and_weights(indexed: tuple[TestClie
     ({"limit": "ten"}, {"key": 1}, 400),
     ({"min_similarity": "1.5"}, {"key": 1}, 400),
     ({"tempo_min": "fast"}, {"key": 1}, 400),
-    ({"key": "H major"}, {"key": 1}, 400),
+    ({"key": "X major"}, {"key": 1}, 400),
     ({"loops": "sometimes"}, {"key": 1}, 400),
     ({"weights": "colour:1"}, {"key": 1}, 400),
     ({"weights": "timbre:-1"}, {"key": 1}, 400),
     ({}, {"key": 999_999}, 404),
     ({}, {"key": "one"}, 400),
     ({}, {"vector": [1.0, 2.0]}, 400),
-    ({}, {"vector": [float("nan")] * 63}, 400),
+    ({}, {"vector": [float("nan")] * 71}, 400),
     ({}, {"path": "/etc/passwd"}, 403),
     ({}, {}, 400),
 ])
@@ -136,7 +136,7 @@ async def test_a_corrupt_query_upload_is_400(indexed: tuple[TestClient[Any, Any]
 async def test_batch_search_answers_each_query(indexed: tuple[TestClient[Any, Any], list[Path]]) -> None:
     client, files = indexed
     first = (await (await client.post("/similarity/search", json={"path": str(files[0])})).json())["results"]
-    queries = [{"key": first[0]["key"]}, {"path": str(files[1])}, {"vector": [0.2] * 63}]
+    queries = [{"key": first[0]["key"]}, {"path": str(files[1])}, {"vector": [0.2] * 71}]
     response = await client.post("/similarity/batch-search", json={"queries": queries}, params={"limit": 4})
     assert response.status == 200
     answers = (await response.json())["results"]
@@ -144,3 +144,25 @@ async def test_batch_search_answers_each_query(indexed: tuple[TestClient[Any, An
     assert answers[0][0]["file_path"] == str(files[0]) and answers[1][0]["file_path"] == str(files[1])
     for bad in ({"queries": []}, {"queries": [1]}, {"queries": [{"key": 1}] * 1001}, {}):
         assert (await client.post("/similarity/batch-search", json=bad)).status == 400
+
+
+async def test_a_server_on_an_older_index_rebuilds_it_in_a_job(aiohttp_client: Any, tmp_path: Path) -> None:
+    import asyncio
+    import sqlite3
+
+    from samplemind import SimilarityIndex
+
+    files = write_library(tmp_path / "library", 6)
+    with SimilarityIndex(tmp_path / "data") as index:
+        assert index.add_paths(files) == []
+    with sqlite3.connect(tmp_path / "data" / "samplemind.sqlite3") as db:
+        db.execute("UPDATE samples SET embedding_version = 1")  # as an older SampleMind left it
+    client = await aiohttp_client(create_app(server_config(tmp_path / "data", tmp_path / "library")))
+    for _ in range(600):
+        stats = await (await client.get("/similarity/stats")).json()
+        if stats["total_indexed"] == 6:
+            break
+        await asyncio.sleep(0.05)
+    assert stats["total_indexed"] == 6
+    found = await (await client.post("/similarity/search", json={"path": str(files[2])})).json()
+    assert found["results"][0]["file_path"] == str(files[2])

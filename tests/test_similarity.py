@@ -164,3 +164,59 @@ def test_neighbours_beat_an_mfcc_mean_baseline(index: SimilarityIndex, library: 
         baseline.append(np.mean([labels[j] == labels[i] for j in np.argsort(distances)[:5]]))
     print(f"precision@5: embedding {np.mean(ours):.3f}, MFCC-mean baseline {np.mean(baseline):.3f}")
     assert np.mean(ours) >= 0.9 and np.mean(ours) > np.mean(baseline)
+
+
+def _age(data_dir: Path) -> None:
+    """Makes every row look indexed by embedding version 1 (an older SampleMind)."""
+    import sqlite3
+
+    with sqlite3.connect(data_dir / "samplemind.sqlite3") as db:
+        db.execute("UPDATE samples SET embedding_version = 1")
+
+
+def test_an_index_of_an_older_embedding_is_rebuilt_by_index_and_search(
+        library: tuple[Path, list[Path], list[str]], tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    _, paths, _ = library
+    data = tmp_path / "data"
+    with SimilarityIndex(data) as index:
+        assert index.add_paths(paths[:5]) == []
+    _age(data)
+    (paths[4].parent / "gone.wav").write_bytes(paths[4].read_bytes())
+    with SimilarityIndex(data) as index:
+        index.add_paths([paths[4].parent / "gone.wav"])
+    _age(data)
+    (paths[4].parent / "gone.wav").unlink()
+    with SimilarityIndex(data) as index:
+        assert len(index) == 0 and index.stats()["outdated"] == 6
+        assert index.outdated_paths()[:5] == [str(p) for p in paths[:5]]
+    search = subprocess.run([sys.executable, "-m", "samplemind", "search", str(paths[0]), "--format", "json",
+                             "--data-dir", str(data)], capture_output=True, text=True, timeout=300)
+    assert search.returncode == 0, search.stderr
+    assert "re-analysing 6 samples indexed by an older embedding version" in search.stderr
+    assert "not re-indexed:" in search.stderr and "gone.wav" in search.stderr  # reported, not fatal
+    assert __import__("json").loads(search.stdout)[0]["path"] == str(paths[0])
+    with SimilarityIndex(data) as index:
+        assert len(index) == 5 and index.outdated_paths() == [str(paths[4].parent / "gone.wav")]
+
+
+@pytest.mark.parametrize(("spelling", "key"), [
+    ("A minor", "A minor"), ("a minor", "A minor"), ("A Minor", "A minor"), ("Am", "A minor"), ("Amin", "A minor"),
+    ("A-moll", "A minor"), ("Bb major", "A# major"), ("Bb", "A# major"), ("B♭", "A# major"), ("C♯ minor", "C# minor"),
+    ("c#m", "C# minor"), ("H minor", "B minor"), ("Ebm", "D# minor"), ("E flat minor", "D# minor"), ("Cb", "B major"),
+    ("F#maj", "F# major"), ("GM", "G major"),
+])
+def test_search_filters_read_every_common_key_spelling(spelling: str, key: str) -> None:
+    assert SearchFilters(key=spelling).key == key
+
+
+@pytest.mark.parametrize(("filters", "message"), [
+    ({"key": "X major"}, "not a musical key: 'X major'"), ({"key": "A minor 7"}, "not a musical key"),
+    ({"key": ""}, "not a musical key"), ({"tempo_bpm": (140, 120)}, "tempo_bpm must be"),
+    ({"duration_s": (-1, 2)}, "duration_s must be"), ({"pitch_hz": (float("nan"), 2)}, "pitch_hz must be"),
+])
+def test_search_filters_reject_what_is_invalid(filters: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        SearchFilters(**filters)  # type: ignore[arg-type]

@@ -50,7 +50,8 @@ def available() -> dict[str, str]:
 def run_baselines(corpus: Path, entries: Sequence[dict[str, Any]], workers: int = 2) -> dict[str, dict[str, Any]]:
     """{path: {"librosa": {...}, "essentia": {...}}} for every entry (cached)."""
     versions = available()
-    cache_path = corpus / f"baselines-{'-'.join(f'{k}{v}' for k, v in sorted(versions.items()))}.json"
+    # Beside the corpus, not in it: a rebuilt corpus keeps the answers of unchanged files.
+    cache_path = corpus.parent / f"baselines-{'-'.join(f'{k}{v}' for k, v in sorted(versions.items()))}.json"
     cache: dict[str, dict[str, Any]] = json.loads(cache_path.read_text()) if cache_path.exists() else {}
     keys = {e["path"]: _cache_key(corpus, e["path"]) for e in entries}
     todo = [(str(_absolute(corpus, e["path"])), e["set"]) for e in entries if keys[e["path"]] not in cache]

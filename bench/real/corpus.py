@@ -11,6 +11,7 @@ is missing means the file does not score that label."""
 from __future__ import annotations
 
 import argparse
+import re
 import json
 import shutil
 import time
@@ -29,7 +30,7 @@ __all__ = ["SPLIT", "build", "load_manifest"]
 
 SPLIT = {"fluidr3": "tune", "gmrockkit": "tune", "lmms": "tune",
          "timgm6mb": "report", "musescore": "report", "tr808": "report"}
-_VERSION = 3  # bump when what is built changes: the corpus is rebuilt
+_VERSION = 5  # bump when what is built changes: the corpus is rebuilt
 
 Entry = dict[str, Any]
 
@@ -63,6 +64,7 @@ def build(root: Path | None = None, *, quick: bool = False) -> Path:
     for kit in kits.KITS:
         entries += _kit_entries(tree, kit, corpus, np.random.default_rng(_seed(kit.source)), quick)
     entries += _lmms_loop_entries(tree)
+    entries += _lmms_one_shot_entries(tree)
     corpus.mkdir(parents=True, exist_ok=True)
     with open(stamp, "w", encoding="utf-8") as f:
         f.writelines(json.dumps(e) + "\n" for e in entries)
@@ -120,7 +122,7 @@ def _notes(source: str, rng: np.random.Generator, quick: bool) -> Iterator[Clip]
                 score.note(t0, hold, 0, p, v)
             truth: dict[str, Any] = {"set": "note", "category": program.category, "family": "tonal", **ONE_SHOT,
                                      "gm_program": program.number}
-            if program.pitched:
+            if program.pitch_is_key:
                 truth["pitch_midi"] = pitch
             yield Clip(f"note_p{program.number:03d}_{pitch}", write, hold + 2.0, truth)
 
@@ -263,6 +265,36 @@ def _lmms_loop_entries(tree: Path) -> list[Entry]:
         for path in sorted((tree / "usr/share/lmms/samples" / folder).glob("*.ogg")):
             entries.append({"path": str(path), "source": "lmms", "split": SPLIT["lmms"], "set": "lmms_loop",
                             "category": category, "family": "loops", "is_loop": True})
+    return entries
+
+
+# LMMS's instrument, bass, pad and effect samples: categories from their names (the
+# first pattern that matches), for training and category figures; some are phrases
+# rather than notes, so they score neither pitch, key nor loop.
+_LMMS_ONE_SHOTS = (
+    ("basses", ((r".", "bass"),)),
+    ("instruments", ((r"bassslap", "bass"), (r"cello|violin", "strings"), (r"organ|piano|harpsichord", "keys"),
+                     (r"guitar", "guitar"), (r"trumpet", "brass"), (r"flute", "woodwind"))),
+    ("stringsnpads", ((r"bell", "mallet"), (r"choir|chorus", "vocal"), (r"string", "strings"), (r".", "pad"))),
+    ("latin", ((r"brass", "brass"), (r"guitar", "guitar"))),
+    ("effects", ((r".", "fx"),)),
+    ("misc", ((r"applause|crowd|breath|buzz|undefined", "fx"), (r"dong|ping|metal", "mallet"),
+              (r"metronome|snaph|hit", "percussion"), (r"bass", "bass"))),
+)
+
+
+def _lmms_one_shot_entries(tree: Path) -> list[Entry]:
+    entries = []
+    for folder, rules in _LMMS_ONE_SHOTS:
+        for path in sorted((tree / "usr/share/lmms/samples" / folder).glob("*.ogg")):
+            category = next((c for pattern, c in rules if re.search(pattern, path.stem)), None)
+            try:
+                sf.info(str(path))
+            except RuntimeError:  # a few LMMS files libsndfile cannot read
+                continue
+            if category:
+                entries.append({"path": str(path), "source": "lmms", "split": SPLIT["lmms"], "set": "lmms_one_shot",
+                                "category": category, "family": "fx" if category == "fx" else "tonal"})
     return entries
 
 

@@ -36,7 +36,14 @@ class Program:
     category: str | None  # None: left out of the labelled sets
     low: int              # MIDI note range used for one-shots
     high: int
-    pitched: bool         # one clear fundamental: used for the pitch truth
+    pitched: bool         # one clear fundamental: four one-shots rendered (else two)
+
+    @property
+    def pitch_is_key(self) -> bool:
+        """The key played is the pitch heard. Not so for GM's drawbar, percussive and
+        rock organs, which pull a 16' (even 32') drawbar: their loudest partial sounds
+        one or two octaves under the key."""
+        return self.pitched and self.number not in (16, 17, 18)
 
 
 def _p(number: int, name: str, category: str | None, low: int, high: int, pitched: bool = True) -> Program:

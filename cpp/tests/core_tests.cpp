@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "model/category_model.hpp"
+#include "samplemind/category.hpp"
 #include "samplemind/samplemind.hpp"
 
 namespace {
@@ -206,6 +208,50 @@ void test_stage_timing() {
     CHECK(samplemind::stage_seconds()[static_cast<std::size_t>(Stage::stft)] == 0.0);
 }
 
+// A category model in the trainer's format (see model/category_model.hpp), all weights
+// `weight`, so that tests can break one field at a time.
+std::vector<std::uint8_t> category_model_bytes(std::uint32_t hidden, float weight = 0.0f) {
+    std::vector<std::uint8_t> out = {'S', 'M', 'C', 'M'};
+    auto u32 = [&](std::uint32_t v) { for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i))); };
+    auto floats = [&](std::size_t n, float v) {
+        for (std::size_t i = 0; i < n; ++i) {
+            std::uint8_t b[4];
+            std::memcpy(b, &v, 4);
+            out.insert(out.end(), b, b + 4);
+        }
+    };
+    const std::size_t features = samplemind::kModelFeatureCount, classes = samplemind::category_vocabulary().size();
+    for (const std::uint32_t v : {1u, std::uint32_t(samplemind::kCategoryModelVersion), std::uint32_t(features), hidden,
+                                  std::uint32_t(classes), std::uint32_t(samplemind::kLearnedTimbreSize)}) u32(v);
+    for (const auto& c : samplemind::category_vocabulary()) {
+        u32(static_cast<std::uint32_t>(c.name.size()));
+        out.insert(out.end(), c.name.begin(), c.name.end());
+    }
+    floats(features, 0.0f);  // mean
+    floats(features, 1.0f);  // scale
+    floats(hidden * features + hidden + classes * hidden + classes, weight);
+    floats(samplemind::kLearnedTimbreSize * (hidden + 1), weight);
+    return out;
+}
+
+void test_category_model_loader() {
+    using samplemind::model::CategoryModel;
+    const auto good = category_model_bytes(4);
+    const CategoryModel model{std::span<const std::uint8_t>(good)};
+    CHECK(!model.empty() && model.embed_size() == samplemind::kLearnedTimbreSize);
+    const auto stats = model.classify(std::vector<float>(samplemind::kModelFeatureCount, 0.5f), false);
+    CHECK(stats.top.size() == 3 && stats.category == "unknown");  // uniform over the one-shot classes: below 0.4
+    auto load = [](std::vector<std::uint8_t> bytes) { CategoryModel m{std::span<const std::uint8_t>(bytes)}; };
+    CHECK(throws<std::invalid_argument>([&] { load(std::vector<std::uint8_t>(good.begin(), good.end() - 1)); }, "truncated"));
+    CHECK(throws<std::invalid_argument>([&] { auto b = good; b.push_back(0); load(b); }, "trailing"));
+    CHECK(throws<std::invalid_argument>([&] { auto b = good; b[0] = 'X'; load(b); }, "magic"));
+    CHECK(throws<std::invalid_argument>([&] { auto b = good; b[12] ^= 1; load(b); }, "sizes"));  // feature count
+    CHECK(throws<std::invalid_argument>([&] { load(category_model_bytes(4, std::nanf(""))); }, "not finite"));
+    CHECK(throws<std::invalid_argument>([&] { auto b = good; b[32] = 'x'; load(b); }, "out of order"));  // first name
+    const auto& shipped = samplemind::model::shipped_category_model();
+    CHECK(!shipped.empty() && shipped.embed_size() == samplemind::kLearnedTimbreSize);
+}
+
 }  // namespace
 
 int main() {
@@ -218,6 +264,7 @@ int main() {
         {"sine centroid", test_sine_centroid},
         {"batch order, errors and cancel", test_batch_order_errors_and_cancel},
         {"stage timing", test_stage_timing},
+        {"category model loader", test_category_model_loader},
     };
     int passed = 0, failed = 0;
     for (const auto& [name, test] : tests) {

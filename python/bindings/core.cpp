@@ -134,6 +134,13 @@ JsonDict analysis_dict(const Analysis& a) {
     d["beats_in_length"] = r.beats_in_length;
     d["loop_fits_tempo"] = r.loop_fits_tempo;
     d["beat_times_s"] = r.beat_times_s;
+    const CategoryStats& c = a.category;
+    d["category"] = c.category;
+    d["category_family"] = c.family.empty() ? py::none() : py::object(py::str(c.family));
+    d["category_confidence"] = c.confidence;
+    py::list top;
+    for (const auto& [name, probability] : c.top) top.append(py::make_tuple(name, probability));
+    d["categories"] = top;
     d["embedding"] = to_array(a.embedding);
     return JsonDict(std::move(d));
 }
@@ -188,6 +195,12 @@ PYBIND11_MODULE(_core, m) {
     m.doc() = "SampleMind's C++ core. Use the samplemind package, not this module.";
     m.attr("__version__") = samplemind::version;
     m.attr("EMBEDDING_VERSION") = kEmbeddingVersion;
+    m.attr("CATEGORY_MODEL_VERSION") = kCategoryModelVersion;
+    m.def("category_vocabulary", [] {
+        py::typing::List<py::typing::Tuple<py::str, py::str>> out;  // (name, family) in the model's order
+        for (const CategoryName& c : category_vocabulary()) out.append(py::make_tuple(std::string(c.name), std::string(c.family)));
+        return out;
+    });
     m.def("embedding_aspects", [] {
         py::typing::Dict<py::str, py::typing::Tuple<py::int_, py::int_, py::float_>> aspects;  // name -> (offset, size, weight)
         for (const EmbeddingAspect& aspect : embedding_aspects()) {
@@ -246,6 +259,23 @@ PYBIND11_MODULE(_core, m) {
                 analysis = analyze_file(path, config, options);
             }
             return analysis_dict(analysis);
+        },
+        py::arg("path"), py::arg("config"), py::arg("sndfile_path"));
+
+    // For the category model's training script: the analysis and the model's input.
+    m.def(
+        "analyze_file_with_model_features",
+        [](const std::string& path, const AnalysisConfig& config, const std::string& sndfile_path) {
+            DecodeOptions options;
+            options.sndfile_path = sndfile_path;
+            Analysis analysis;
+            std::vector<float> features;
+            {
+                py::gil_scoped_release release;
+                analysis = analyze_file(path, config, options);
+                features = model_features(analysis);
+            }
+            return py::make_tuple(analysis_dict(analysis), to_array(features));
         },
         py::arg("path"), py::arg("config"), py::arg("sndfile_path"));
 

@@ -9,6 +9,7 @@ from samplemind._analysis import Analysis, Stats
 from samplemind._api import analyze
 from samplemind._batch import BatchProgress, analyze_batch
 from samplemind._cache import ResultCache
+from samplemind._categories import CATEGORIES, CATEGORY_MODEL_VERSION
 from samplemind._config import AnalysisConfig
 from samplemind._data_dir import default_data_dir
 from samplemind._files import find_audio_files
@@ -37,6 +38,8 @@ __all__ = [
     "AudioReadError",
     "AudioTooLargeError",
     "BatchProgress",
+    "CATEGORIES",
+    "CATEGORY_MODEL_VERSION",
     "CorruptAudioError",
     "EMBEDDING_ASPECTS",
     "EMBEDDING_VERSION",

@@ -34,6 +34,7 @@ _MUSICAL = (
     "tempo_bpm", "tempo_confidence", "runner_up_tempo_bpm", "beats_in_length", "loop_fits_tempo",
 )
 _TIMES = ("onset_times_s", "beat_times_s")
+_CATEGORY = ("category", "category_family", "category_confidence")
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,15 @@ class Analysis:
     beats_in_length: float
     loop_fits_tempo: bool
     beat_times_s: tuple[float, ...]
+    category: str
+    """What the sound is, from samplemind.CATEGORIES ("kick", "pad", "drum_loop", ...), or
+    "unknown" when the model's confidence is under 0.4."""
+    category_family: str | None
+    """"drums", "tonal", "fx" or "loops"; None when the category is unknown."""
+    category_confidence: float
+    """The model's probability for the best class, [0, 1]."""
+    categories: tuple[tuple[str, float], ...]
+    """The three most probable categories with their probabilities, best first."""
     embedding: FloatArray
     """The similarity embedding: float32, L2-normalised (see EMBEDDING_ASPECTS)."""
     tracks: dict[str, FloatArray] | None = None
@@ -159,6 +169,8 @@ class Analysis:
         fields.update({name: raw[name] for name in VECTOR_FIELDS})
         fields.update({name: raw[name] for name in _MUSICAL})
         fields.update({name: tuple(raw[name]) for name in _TIMES})
+        fields.update({name: raw[name] for name in _CATEGORY})
+        fields["categories"] = tuple((str(name), float(p)) for name, p in raw["categories"])
         return cls(
             path=raw["path"] or None,
             analysis_sample_rate=raw["analysis_sample_rate"],
@@ -182,6 +194,9 @@ class Analysis:
         for name in _TIMES:
             out[name] = list(getattr(self, name))
         out["onset_count"] = len(self.onset_times_s)
+        for name in _CATEGORY:
+            out[name] = getattr(self, name)
+        out["categories"] = [{"category": name, "probability": p} for name, p in self.categories]
         return out
 
     @property
@@ -199,5 +214,6 @@ class Analysis:
             fields[name] = np.asarray(fields[name], dtype=np.float32)
         for name in _TIMES:
             fields[name] = tuple(fields[name])
+        fields["categories"] = tuple((c["category"], c["probability"]) for c in fields["categories"])
         fields.pop("onset_count", None)
         return cls(**fields)

@@ -21,6 +21,19 @@ __all__ = ["BatchProgress", "analyze_batch"]
 _POLL_S = 0.1  # how often results are collected and progress reported (at most 10/s)
 _schedulers: dict[int, _core.BatchScheduler] = {}
 _schedulers_lock = threading.Lock()
+# Schedulers a fork()ed child inherited: their worker threads stayed in the parent, so
+# the child must neither use them nor destroy them (destruction joins those threads).
+_inherited: list[_core.BatchScheduler] = []
+
+
+def _forget_schedulers_after_fork() -> None:
+    global _schedulers_lock
+    _inherited.extend(_schedulers.values())
+    _schedulers.clear()
+    _schedulers_lock = threading.Lock()  # it may have been held by a parent thread
+
+
+os.register_at_fork(after_in_child=_forget_schedulers_after_fork)
 
 
 @dataclass(frozen=True)
@@ -66,7 +79,8 @@ def analyze_batch(
     the thread count (0: one per hardware thread). ``progress`` is called from this
     thread, at most ten times a second and once at the end. With a ``cache``, files
     already analysed with the same configuration are answered without reading their
-    audio, and new results are committed as they arrive. Ctrl-C (KeyboardInterrupt)
+    audio, and new results are committed as they arrive (not with ``keep_frames``: the
+    cache holds no per-frame tracks, so such a batch analyses everything). Ctrl-C (KeyboardInterrupt)
     cancels the workers promptly, keeps what finished, and re-raises.
 
     With ``scheduler`` (a Dask scheduler address such as ``"tcp://10.0.0.5:8786"``, or
@@ -80,6 +94,8 @@ def analyze_batch(
         raise ValueError(f"workers must be >= 0 (0 means one per hardware thread), got {workers}")
     cfg = config if config is not None else AnalysisConfig()
     cfg.validate()
+    if cfg.keep_frames:
+        cache = None  # the cache keeps no per-frame tracks: a hit would come back without them
     path_list = [os.fspath(p) for p in paths]
     results: list[Analysis | AnalysisError | None] = [None] * len(path_list)
     keys: list[FileKey | None] = [None] * len(path_list)

@@ -11,6 +11,7 @@ results is committed as it arrives, so an interrupted run loses nothing it finis
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -66,8 +67,10 @@ class FileKey:
 
 
 def config_key(config: AnalysisConfig) -> str:
-    """Changes whenever results could: any result-affecting field or the engine version."""
-    text = f"{config.fingerprint()};engine={ENGINE_VERSION};schema={SCHEMA_VERSION}"
+    """Changes whenever a result could: any field of the configuration (limits such as
+    max_duration_s decide whether a file is rejected), the engine or the schema."""
+    fields = ";".join(f"{f.name}={getattr(config, f.name)!r}" for f in dataclasses.fields(config))
+    text = f"{fields};engine={ENGINE_VERSION};schema={SCHEMA_VERSION}"
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

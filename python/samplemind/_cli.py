@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from samplemind._analysis import Analysis
 from samplemind._batch import analyze_batch
 from samplemind._bench import bench_main, format_report
+from samplemind._categories import CATEGORY_FILTER_NAMES
 from samplemind._cache import ResultCache
 from samplemind._data_dir import ENV_VAR, default_data_dir, resolve_data_dir
 from samplemind._demo_pack import BROKEN_NAME, write_demo_pack
@@ -64,7 +65,6 @@ DEMO_EXAMPLES = """examples:
   samplemind demo ./demo-pack     # the same, into ./demo-pack
 """
 
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="samplemind", description="Fast analysis of audio sample libraries.",
@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Analyse audio files (folders expand to the audio files in them) and print their descriptors.",
     )
     analyze.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    analyze.add_argument("--category", choices=CATEGORY_FILTER_NAMES, metavar="NAME",
+                         help="print only files of this category or family (failures are always printed)")
     _add_run_options(analyze)
     _add_dask_option(analyze)
     index = _command(
@@ -102,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--key", help='musical key, e.g. "A minor"')
     search.add_argument("--compatible-keys", action="store_true", help="also relative and fifth-related keys")
     search.add_argument("--loops", choices=("only", "none"), help="only loops, or no loops")
+    search.add_argument("--category", choices=CATEGORY_FILTER_NAMES, metavar="NAME",
+                        help="a category (kick, pad, drum_loop, ...) or a family (drums, tonal, fx, loops)")
     search.add_argument("--format", choices=("table", "json"), default="table")
     search.add_argument("--data-dir", type=Path, metavar="DIR", help="data folder (cache and index)")
     bench = _command(
@@ -227,12 +231,19 @@ def run_analysis(args: argparse.Namespace, expected_failures: frozenset[str] | s
         if cache is not None:
             cache.close()
     bar.close()
+    shown = _of_category(results, getattr(args, "category", None))
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as stream:
-            write_results(results, args.format, stream)
+            write_results(shown, args.format, stream)
     else:
-        write_results(results, args.format, sys.stdout)
+        write_results(shown, args.format, sys.stdout)
     return summarise(results, time.monotonic() - started, expected_failures)
+
+
+def _of_category(results: Sequence[Analysis | AnalysisError], category: str | None) -> list[Analysis | AnalysisError]:
+    """The results of a category or family, and every failure (never hidden)."""
+    return [r for r in results
+            if category is None or not isinstance(r, Analysis) or category in (r.category, r.category_family)]
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -253,8 +264,25 @@ def run_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def upgrade_index(index: SimilarityIndex, args: argparse.Namespace) -> None:
+    """Re-analyses what an older SampleMind indexed (its vectors are another version's)."""
+    outdated = len(index.outdated_paths())
+    if outdated == 0:
+        return
+    print(f"re-analysing {outdated} samples indexed by an older embedding version", file=sys.stderr)
+    cache, bar = ResultCache(args.data_dir), ProgressBar()
+    try:
+        failures = index.upgrade(workers=getattr(args, "workers", 0), cache=cache, progress=bar)
+    finally:
+        bar.close()
+        cache.close()
+    for failure in failures:
+        print(f"  not re-indexed: {failure.path}: {failure.code}: {failure.reason}", file=sys.stderr)
+
+
 def run_index(args: argparse.Namespace) -> int:
     with SimilarityIndex(args.data_dir) as index:
+        upgrade_index(index, args)
         if args.remove:
             print(f"removed {index.remove(args.remove)} of {len(args.remove)} files", file=sys.stderr)
         if args.paths:
@@ -301,9 +329,15 @@ def run_search(args: argparse.Namespace) -> int:
         filters = SearchFilters(
             tempo_bpm=_range(args.tempo, "--tempo"), duration_s=_range(args.duration, "--duration"), key=args.key,
             compatible_keys=args.compatible_keys, is_loop={"only": True, "none": False}.get(args.loops or ""),
+            category=args.category,
         )
         weights = _weights(args.weights)
         query: str | int = int(args.query) if args.query.isdigit() else args.query
+        with SimilarityIndex(args.data_dir, read_only=True) as index:
+            outdated = bool(index.outdated_paths())
+        if outdated:
+            with SimilarityIndex(args.data_dir) as index:
+                upgrade_index(index, args)
         with SimilarityIndex(args.data_dir, read_only=True) as index:
             results = index.search(query, k=args.k, min_similarity=args.min_similarity, filters=filters,
                                    weights=weights)

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AnalysisConfig', 'BatchJob', 'BatchScheduler', 'EMBEDDING_VERSION', 'StreamingAnalyzer', 'analyze_buffer', 'analyze_file', 'decode_file', 'embedding_aspects', 'mel_filterbank', 'resample', 'reset_stage_timing', 'rfft', 'set_stage_timing', 'stage_seconds']
+__all__: list[str] = ['AnalysisConfig', 'BatchJob', 'BatchScheduler', 'CATEGORY_MODEL_VERSION', 'EMBEDDING_VERSION', 'StreamingAnalyzer', 'analyze_buffer', 'analyze_file', 'analyze_file_with_model_features', 'category_vocabulary', 'decode_file', 'embedding_aspects', 'mel_filterbank', 'resample', 'reset_stage_timing', 'rfft', 'set_stage_timing', 'stage_seconds']
 class AnalysisConfig:
     keep_frames: bool
     def __init__(self) -> None:
@@ -129,6 +129,10 @@ def analyze_buffer(samples: numpy.typing.NDArray[numpy.float32], sample_rate: ty
     ...
 def analyze_file(path: str, config: AnalysisConfig, sndfile_path: str) -> dict[str, typing.Any]:
     ...
+def analyze_file_with_model_features(path: str, config: AnalysisConfig, sndfile_path: str) -> tuple[dict[str, typing.Any], numpy.typing.NDArray[numpy.float32]]:
+    ...
+def category_vocabulary() -> list[tuple[str, str]]:
+    ...
 def decode_file(path: str, sndfile_path: str) -> tuple[numpy.typing.NDArray[numpy.float32], dict[str, typing.Any]]:
     ...
 def embedding_aspects() -> dict[str, tuple[int, int, float]]:
@@ -145,5 +149,6 @@ def set_stage_timing(enabled: bool) -> None:
     ...
 def stage_seconds() -> dict[str, float]:
     ...
-EMBEDDING_VERSION: int = 1
-__version__: str = '0.1.0'
+CATEGORY_MODEL_VERSION: int = 1
+EMBEDDING_VERSION: int = 2
+__version__: str = '0.2.0'

@@ -66,16 +66,17 @@ def _write_csv(results: Sequence[Analysis | AnalysisError], stream: TextIO) -> N
 
 
 def _write_table(results: Sequence[Analysis | AnalysisError], stream: TextIO) -> None:
-    header = ("file", "duration", "peak dBFS", "rms dBFS", "centroid Hz", "flatness", "status")
-    rows = []
+    header = ("file", "category", "duration", "BPM", "key", "peak dBFS", "rms dBFS", "centroid Hz", "status")
+    rows: list[tuple[str, ...]] = []
     for result in results:
         if isinstance(result, Analysis):
             rows.append((
-                str(result.path), f"{result.duration_s:.3f}", f"{result.peak_dbfs:.1f}", f"{result.rms_dbfs:.1f}",
-                f"{result.centroid_hz.mean:.0f}", f"{result.flatness.mean:.3f}", "ok",
+                str(result.path), result.category, f"{result.duration_s:.3f}",
+                "" if result.tempo_bpm is None else f"{result.tempo_bpm:.1f}", result.key or "",
+                f"{result.peak_dbfs:.1f}", f"{result.rms_dbfs:.1f}", f"{result.centroid_hz.mean:.0f}", "ok",
             ))
         else:
-            rows.append((result.path, "", "", "", "", "", f"{result.code}: {result.reason}"))
+            rows.append((result.path, *[""] * (len(header) - 2), f"{result.code}: {result.reason}"))
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         stream.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import sqlite3
 import threading
@@ -34,9 +35,11 @@ from samplemind._analysis import Analysis
 from samplemind._api import analyze
 from samplemind._batch import analyze_batch
 from samplemind._cache import ResultCache
+from samplemind._categories import CATEGORY_FILTER_NAMES
 from samplemind._data_dir import resolve_data_dir
 from samplemind._embedding import EMBEDDING_ASPECTS, EMBEDDING_VERSION
 from samplemind._exceptions import AnalysisError
+from samplemind._keys import compatible_keys, parse_key
 
 __all__ = ["SearchFilters", "SearchResult", "SimilarityIndex"]
 
@@ -54,8 +57,7 @@ CREATE TABLE IF NOT EXISTS samples (
 )
 """
 _DESCRIPTORS = ("duration_s", "tempo_bpm", "key", "is_loop", "pitch_hz", "pitch_note", "loudness_lufs",
-                "centroid_hz_mean")
-_NOTES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
+                "category", "category_family", "centroid_hz_mean")
 _MIN_POOL = 256  # candidates fetched before exact filtering or re-weighting and re-ranking
 _PLAIN_POOL = 3  # x k for a plain query (no filters, no weights): only the exact re-rank
 _ADD_BATCH = 1024  # vectors added per lock hold: searches wait at most this long
@@ -68,14 +70,32 @@ class SearchFilters:
 
     tempo_bpm: tuple[float, float] | None = None
     key: str | None = None
-    """A key such as "A minor"."""
+    """A key in any common spelling ("A minor", "Am", "Bb", "C♯ minor"); kept as analyses
+    write it ("A minor")."""
     compatible_keys: bool = False
     """Also accept the relative key and the keys a fifth up or down (and their relatives)."""
     duration_s: tuple[float, float] | None = None
     is_loop: bool | None = None
     pitch_hz: tuple[float, float] | None = None
+    category: str | None = None
+    """A category ("kick"), a family ("drums") or "unknown": see samplemind.CATEGORIES."""
+
+    def __post_init__(self) -> None:
+        """Validates every field (ValueError naming it) and spells the key as analyses do."""
+        if self.category is not None and self.category not in CATEGORY_FILTER_NAMES:
+            raise ValueError(f"unknown category {self.category!r}; one of: {', '.join(CATEGORY_FILTER_NAMES)}")
+        if self.key is not None:
+            object.__setattr__(self, "key", parse_key(self.key))
+        for name in ("tempo_bpm", "duration_s", "pitch_hz"):
+            bounds = getattr(self, name)
+            if bounds is not None and not (len(bounds) == 2 and math.isfinite(bounds[0]) and math.isfinite(bounds[1])
+                                           and 0 <= bounds[0] <= bounds[1]):
+                raise ValueError(f"{name} must be (low, high) with 0 <= low <= high, got {bounds!r}")
 
     def accepts(self, descriptors: Mapping[str, Any]) -> bool:
+        if self.category is not None and self.category not in (descriptors.get("category"),
+                                                               descriptors.get("category_family")):
+            return False
         if self.tempo_bpm and not _within(descriptors.get("tempo_bpm"), self.tempo_bpm):
             return False
         if self.duration_s and not _within(descriptors.get("duration_s"), self.duration_s):
@@ -100,7 +120,8 @@ class SearchResult:
     aspects: dict[str, float]
     """Per-aspect similarity: why it matched."""
     descriptors: dict[str, Any] = field(default_factory=dict)
-    """duration_s, tempo_bpm, key, is_loop, pitch_hz, pitch_note, loudness_lufs, centroid_hz_mean."""
+    """duration_s, tempo_bpm, key, is_loop, pitch_hz, pitch_note, loudness_lufs, category,
+    category_family, centroid_hz_mean."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready; the musical key is `musical_key` (`key` is the sample's index key)."""
@@ -152,6 +173,20 @@ class SimilarityIndex:
         self.save()
         return [r for r in results if isinstance(r, AnalysisError)]
 
+    def outdated_paths(self) -> list[str]:
+        """Files indexed by another embedding version: not searchable until re-analysed
+        (upgrade(); `samplemind index`, `search` and the server run it by themselves)."""
+        rows = self._db.execute("SELECT path FROM samples WHERE embedding_version <> ? ORDER BY key",
+                                (EMBEDDING_VERSION,))
+        return [row[0] for row in rows]
+
+    def upgrade(self, *, workers: int = 0, cache: ResultCache | None = None,
+                progress: Any = None) -> list[AnalysisError]:
+        """Re-analyses and re-indexes the outdated files; returns those that failed (a file
+        that is gone stays outdated, and is reported each time)."""
+        paths = self.outdated_paths()
+        return self.add_paths(paths, workers=workers, cache=cache, progress=progress) if paths else []
+
     def remove(self, paths: Iterable[str | os.PathLike[str]]) -> int:
         """Removes samples by path; returns how many were indexed."""
         removed = 0
@@ -202,9 +237,11 @@ class SimilarityIndex:
     def stats(self) -> dict[str, Any]:
         count = self._db.execute("SELECT COUNT(*) FROM samples WHERE embedding_version = ?",
                                  (EMBEDDING_VERSION,)).fetchone()[0]
+        outdated = self._db.execute("SELECT COUNT(*) FROM samples WHERE embedding_version <> ?",
+                                    (EMBEDDING_VERSION,)).fetchone()[0]
         size = self._graph_path.stat().st_size if self._graph_path.exists() else 0
-        return {"samples": int(count), "embedding_version": EMBEDDING_VERSION, "dimensions": self._ndim,
-                "index_file": str(self._graph_path), "index_bytes": size}
+        return {"samples": int(count), "outdated": int(outdated), "embedding_version": EMBEDDING_VERSION,
+                "dimensions": self._ndim, "index_file": str(self._graph_path), "index_bytes": size}
 
     # --- persistence ------------------------------------------------------------------
 
@@ -352,20 +389,6 @@ class SimilarityIndex:
         aspects = _aspect_similarities(query, np.stack([kept[row][2] for row in top]))
         return [SearchResult(kept[row][0], kept[row][1], float(similarities[row]), aspects[i], json.loads(kept[row][3]))
                 for i, row in enumerate(top)]
-
-
-def compatible_keys(key: str) -> set[str]:
-    """The key, its relative, and the keys a fifth up and down with their relatives."""
-    name, mode = key.split()
-    tonic = _NOTES.index(name)
-    minor = mode == "minor"
-    keys = set()
-    for shift in (0, 7, 5):
-        t = (tonic + shift) % 12
-        relative = (t + 3) % 12 if minor else (t + 9) % 12
-        keys.add(f"{_NOTES[t]} {mode}")
-        keys.add(f"{_NOTES[relative]} {'major' if minor else 'minor'}")
-    return keys
 
 
 def _aspect_scale(weights: Mapping[str, float] | None, ndim: int) -> Vector:

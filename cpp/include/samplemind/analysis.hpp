@@ -1,9 +1,11 @@
 // The result of analysing one file or buffer.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "samplemind/audio_info.hpp"
@@ -121,6 +123,33 @@ struct RhythmStats {
     std::vector<double> beat_times_s;  ///< for material at least two beats long
 };
 
+/// Coarse statistics of the sound that the category model and the embedding read:
+/// 16 bands (groups of adjacent mel bands, low to high), in dB relative to the
+/// loudest band's mean, so that they do not depend on the level, and floored at -80 dB
+/// (quieter is silence, whatever the noise floor).
+struct SoundProfile {
+    static constexpr std::size_t kBands = 16;
+    static constexpr std::size_t kAttackSegments = 4;  ///< frames [0, 2), [2, 6), [6, 16), [16, 48) after the sound starts
+    std::vector<float> band_mean_db;   ///< kBands: mean over frames of each band's dB
+    std::vector<float> band_std_db;    ///< kBands: standard deviation over frames
+    std::vector<float> band_rise_db;   ///< kBands: mean positive frame-to-frame change, dB
+    std::vector<float> attack_db;      ///< kAttackSegments x kBands: each segment's band energy, dB (the attack)
+    double harmonicity = 0.0;          ///< median share of spectral peaks on the notes' harmonic series, [0, 1]
+    double second_pitch_class = 0.0;   ///< median second strongest pitch class of a frame, relative to its strongest
+    double third_pitch_class = 0.0;    ///< median third strongest
+    std::size_t re_attacks = 0;        ///< energy rises after the first hit
+    std::size_t harmony_changes = 0;   ///< pitch-class blocks unlike the one before
+};
+
+/// What the sound is (see samplemind/category.hpp for the vocabulary).
+struct CategoryStats {
+    std::string category = "unknown";  ///< "kick", "pad", "drum_loop", ... or "unknown"
+    std::string family;                ///< "drums", "tonal", "fx", "loops"; empty when unknown
+    double confidence = 0.0;           ///< the model's probability of `category`'s class, [0, 1]
+    /// The three most probable classes, best first, with their probabilities.
+    std::vector<std::pair<std::string, double>> top;
+};
+
 /// Per-frame tracks, kept only when AnalysisConfig::keep_frames is set. Matrices are
 /// row-major with one row per frame.
 struct FrameTracks {
@@ -157,6 +186,8 @@ struct Analysis {
     PitchStats pitch;
     TonalityStats tonality;
     RhythmStats rhythm;
+    SoundProfile profile;
+    CategoryStats category;
     /// The similarity embedding (see samplemind/embedding.hpp): L2-normalised.
     std::vector<float> embedding;
 };

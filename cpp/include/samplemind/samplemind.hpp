@@ -5,6 +5,7 @@
 #include "samplemind/analyzer.hpp"
 #include "samplemind/audio_info.hpp"
 #include "samplemind/batch.hpp"
+#include "samplemind/category.hpp"
 #include "samplemind/config.hpp"
 #include "samplemind/decoder.hpp"
 #include "samplemind/embedding.hpp"

@@ -34,6 +34,7 @@ FrameStage::FrameStage(const AnalysisConfig& config, std::size_t max_block)
       pitch_(config.n_fft, config.sample_rate),
       onsets_(config.sample_rate / config.hop_length, config.n_fft / config.hop_length),
       rhythm_bands_(kernels_->mel_centres_hz()),
+      sound_profile_(kernels_->n_mels()),
       note_salience_(config.sample_rate, config.n_fft) {
     const auto n_fft = static_cast<std::size_t>(config.n_fft);
     buffer_.reserve(n_fft + std::max(max_block, n_fft));
@@ -122,6 +123,7 @@ void FrameStage::accumulate(const features::FrameDescriptors& d) {
     for (std::size_t b = 0; b < contrast_.size(); ++b) contrast_stats_[b].add(contrast_[b]);
     mel_.add(mel_power_.data());
     rhythm_bands_.add(mel_power_.data());
+    sound_profile_.add(mel_power_.data(), d.rms);
     rms_track_.push_back(d.rms);
     onsets_.add(d.rms);
     loudest_rms_ = std::max(loudest_rms_, d.rms);
@@ -334,6 +336,13 @@ void FrameStage::fill_envelope_and_rhythm(Analysis& analysis) const {
         features::decide_loop(rms_track_, pitch_class_blocks_, static_cast<double>(kChromaBlock), frame_rate, duration);
     envelope.is_loop = loop.is_loop;
     envelope.loop_confidence = loop.confidence;
+    SoundProfile& profile = analysis.profile;
+    sound_profile_.fill(profile);
+    profile.harmonicity = median(harmonicity_);
+    profile.second_pitch_class = median(second_pitch_class_);
+    profile.third_pitch_class = median(third_pitch_class_);
+    profile.re_attacks = loop.re_attacks;
+    profile.harmony_changes = loop.harmony_changes;
     // Tempo for a loop, or for a longer performance with a pulse; none for a one-shot.
     features::TempoEstimate tempo;
     if (loop.is_loop || loop.re_attacks >= kPulseAttacks) {

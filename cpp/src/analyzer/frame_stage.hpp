@@ -12,6 +12,7 @@
 #include "features/note_salience.hpp"
 #include "features/pitch_tracker.hpp"
 #include "features/rhythm_bands.hpp"
+#include "features/sound_profile.hpp"
 #include "features/running_onsets.hpp"
 #include "features/running_stats.hpp"
 #include "features/spectral_frame.hpp"
@@ -81,6 +82,7 @@ private:
     float loudest_rms_ = 0.0f;
     features::RunningOnsets onsets_;
     features::RhythmBands rhythm_bands_;
+    features::SoundProfileAccumulator sound_profile_;
     std::array<double, 12> chroma_sum_{};  // librosa chroma, summed over frames
     std::array<float, 12> chroma_frame_{};
     // The notes of every kPitchEvery-th loud frame: their pitch classes summed per

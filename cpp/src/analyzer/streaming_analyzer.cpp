@@ -14,9 +14,11 @@
 #include "features/level_meter.hpp"
 #include "features/loudness_meter.hpp"
 #include "number_text.hpp"
+#include "model/category_model.hpp"
 #include "stage_timer.hpp"
-#include "samplemind/embedding.hpp"
 #include "samplemind/analyzer.hpp"
+#include "samplemind/category.hpp"
+#include "samplemind/embedding.hpp"
 
 namespace samplemind {
 namespace {
@@ -144,6 +146,18 @@ struct StreamingAnalyzer::Impl {
         return result();
     }
 
+    /// A drum, a drum loop or an FX has no key: what the tonal rules let through there
+    /// (a tuned tom, a ringing cymbal's partials) is noise to a key filter. The model
+    /// reads the tonal evidence first, so this comes after classifying.
+    static void drop_key_of_untuned(Analysis& analysis) {
+        const CategoryStats& c = analysis.category;
+        if (c.family != "drums" && c.family != "fx" && c.category != "drum_loop") return;
+        TonalityStats& t = analysis.tonality;
+        t.key.clear();
+        t.runner_up_key.clear();
+        t.key_strength = t.key_confidence = t.runner_up_strength = 0.0;
+    }
+
     Analysis result() {
         Analysis analysis;
         analysis.info.sample_rate = source_rate;
@@ -165,6 +179,8 @@ struct StreamingAnalyzer::Impl {
         }
         frames.fill(analysis);
         detail::StageTimer timer(Stage::embedding);
+        analysis.category = model::shipped_category_model().classify(model_features(analysis), analysis.envelope.is_loop);
+        drop_key_of_untuned(analysis);
         analysis.embedding = compute_embedding(analysis);
         return analysis;
     }

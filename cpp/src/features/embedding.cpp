@@ -1,12 +1,16 @@
 #include "samplemind/embedding.hpp"
 
+#include "features/contrast_presence.hpp"
+#include "model/category_model.hpp"
+#include "samplemind/category.hpp"
+
 #include <algorithm>
 #include <cmath>
 
 namespace samplemind {
 namespace {
 
-constexpr std::size_t kTimbre = 24, kSpectrum = 13, kPitch = 14, kEnvelope = 7, kRhythm = 5;
+constexpr std::size_t kTimbre = kLearnedTimbreSize, kSpectrum = 13, kPitch = 14, kEnvelope = 7, kRhythm = 5;
 
 double log2_ratio(double value, double reference) { return std::log2(std::max(value, 1e-3) / reference); }
 
@@ -39,9 +43,10 @@ std::vector<float> compute_embedding(const Analysis& a) {
     std::vector<float> out;
     out.reserve(embedding_size());
 
-    std::vector<double> timbre;  // MFCC 1-12: coefficient 0 is overall level
-    for (std::size_t i = 1; i <= 12; ++i) timbre.push_back(i < a.mfcc_mean.size() ? a.mfcc_mean[i] / 40.0 : 0.0);
-    for (std::size_t i = 1; i <= 12; ++i) timbre.push_back(i < a.mfcc_std.size() ? a.mfcc_std[i] / 20.0 : 0.0);
+    // Timbre: the category model's learned projection of the sound's statistics, in
+    // which neighbours share a category across kits (zeros when no model shipped).
+    std::vector<double> timbre = model::shipped_category_model().project(model_features(a));
+    timbre.resize(kTimbre, 0.0);
     append_aspect(out, timbre, aspects[0].weight);
 
     const SpectralStats& s = a.spectral;
@@ -50,7 +55,8 @@ std::vector<float> compute_embedding(const Analysis& a) {
         log2_ratio(s.rolloff_hz.mean, 1000.0) / 3.0,  2.0 * s.flatness.mean,
         10.0 * s.flux.mean,                            5.0 * s.zcr.mean,
     };
-    for (std::size_t b = 0; b < 7; ++b) spectrum.push_back(b < s.contrast_db.size() ? s.contrast_db[b].mean / 30.0 : 0.0);
+    const std::vector<double> presence = features::contrast_presence(a);
+    for (std::size_t b = 0; b < 7; ++b) spectrum.push_back(b < s.contrast_db.size() ? presence[b] * s.contrast_db[b].mean / 30.0 : 0.0);
     append_aspect(out, spectrum, aspects[1].weight);
 
     std::vector<double> pitch;

@@ -6,8 +6,9 @@
 namespace samplemind::features {
 namespace {
 constexpr double kTolerance = 0.03;  // relative: half a semitone is 2.9 %
-constexpr int kHarmonics = 12;
+constexpr int kHarmonics = 40;  // as many as fit under kMaxPeakHz, up to this
 constexpr double kAlpha = 27.0, kBeta = 320.0;  // Klapuri's harmonic weights, Hz
+constexpr double kSharedPartial = 0.5;  // what a claimed partial keeps for another note
 }  // namespace
 
 NoteSalience::NoteSalience(double sample_rate, int n_fft)
@@ -58,7 +59,7 @@ double NoteSalience::salience(double f0, bool remove) {
         strongest = std::max(strongest, peak->remaining);
         if (h <= 2) base = std::max(base, peak->remaining);
         if (remove) {
-            peak->remaining *= h == 1 ? 0.0 : 0.5;
+            peak->remaining *= h == 1 ? 0.0 : kSharedPartial;
             peak->claimed = true;
         }
     }

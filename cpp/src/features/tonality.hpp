@@ -70,9 +70,10 @@ inline constexpr double kStrongClassShare = 0.3;
 inline constexpr int kSingleNoteClasses = 4;
 
 /// Chords: the median second and third strongest pitch classes of the frames reach
-/// these shares of the strongest (tuning split: 96 % of chords, 6 % of single notes).
-inline constexpr double kChordSecond = 0.6;
-inline constexpr double kChordThird = 0.35;
+/// these shares of the strongest (tuning split, with the YIN rules: 96 % of chords lose
+/// their pitch, 1 in 380 pitched single notes does).
+inline constexpr double kChordSecond = 0.55;
+inline constexpr double kChordThird = 0.3;
 
 /// How sure the key is, in [0, 1], from the margin of the best score over the
 /// runner-up's: 1 - exp(-margin / kKeyMarginScale).

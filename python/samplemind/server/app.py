@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import shutil
+import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from aiohttp import WSCloseCode, web
 
@@ -22,6 +25,7 @@ from samplemind.server.security import token_middleware
 from samplemind.similarity import SimilarityIndex
 
 _IO_THREADS = 8
+log = logging.getLogger("samplemind.server")
 
 
 def create_app(config: ServerConfig) -> web.Application:
@@ -48,6 +52,9 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     app[SEARCH_SLOTS] = asyncio.Semaphore(config.search_concurrency)
     runner = app[RUNNER] = JobRunner(config, store, index, app[HUB], io)
     await runner.start()
+    upgrade = await loop.run_in_executor(io, _store_upgrade_job, store, index)
+    if upgrade is not None:
+        runner.enqueue(upgrade)
     try:
         yield
     finally:
@@ -62,6 +69,18 @@ async def _close_sockets(app: web.Application) -> None:
     sockets = app[SOCKETS]
     for ws in list(sockets):
         await ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")
+
+
+def _store_upgrade_job(store: JobStore, index: SimilarityIndex) -> str | None:
+    """Samples an older SampleMind indexed are re-analysed by an index job (durable, its
+    progress visible like any other's) unless a resumed job may be doing it already."""
+    outdated = index.outdated_paths()
+    if not outdated or store.active_jobs():
+        return None
+    job_id = uuid.uuid4().hex
+    store.create(job_id, "index", [(Path(p).name, p) for p in outdated], None)
+    log.info("job %s re-indexes %d samples of an older embedding version", job_id, len(outdated))
+    return job_id
 
 
 def _remove_stale_uploads(config: ServerConfig, store: JobStore) -> None:

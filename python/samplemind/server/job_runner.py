@@ -101,6 +101,7 @@ class JobRunner:
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._queued: set[str] = set()
         self._live: dict[str, LiveJob] = {}
+        self._starting: str | None = None  # left the queue, not yet live: still counts as active
         self._publish_at: dict[str, asyncio.TimerHandle] = {}
         self._last_publish: dict[str, float] = {}
         self._task: asyncio.Task[None] | None = None
@@ -129,7 +130,10 @@ class JobRunner:
         self._queue.put_nowait(job_id)
 
     def active_count(self) -> int:
-        return len(self._queued) + len(self._live)
+        running = set(self._live)
+        if self._starting is not None:
+            running.add(self._starting)
+        return len(self._queued) + len(running)
 
     def live(self, job_id: str) -> LiveJob | None:
         return self._live.get(job_id)
@@ -155,6 +159,7 @@ class JobRunner:
             if job_id not in self._queued:
                 continue  # cancelled while queued
             self._queued.discard(job_id)
+            self._starting = job_id
             try:
                 await self._run_job(job_id)
             except asyncio.CancelledError:
@@ -162,6 +167,8 @@ class JobRunner:
             except Exception:
                 log.exception("job %s failed", job_id)
                 await self._fail(job_id)
+            finally:
+                self._starting = None
 
     async def _fail(self, job_id: str) -> None:
         """Marks a job that broke (a bug or a full disk) failed; the runner goes on."""

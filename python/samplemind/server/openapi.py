@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from samplemind import __version__
+from samplemind._categories import CATEGORY_FILTER_NAMES
 
 _ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
     "type": "object", "required": ["code", "message"],
@@ -32,8 +33,9 @@ _SEARCH_RESULT = {"type": "object", "properties": {
     "file_path": {"type": "string"}, "similarity_score": {"type": "number"}, "key": {"type": "integer"},
     "aspects": {"type": "object", "additionalProperties": {"type": "number"}},
     "duration_s": {"type": "number"}, "tempo_bpm": {"type": ["number", "null"]},
-    "musical_key": {"type": "string"}, "is_loop": {"type": "boolean"}, "pitch_hz": {"type": ["number", "null"]},
+    "musical_key": {"type": ["string", "null"]}, "is_loop": {"type": "boolean"}, "pitch_hz": {"type": ["number", "null"]},
     "pitch_note": {"type": ["string", "null"]}, "loudness_lufs": {"type": "number"},
+    "category": {"type": "string"}, "category_family": {"type": ["string", "null"]},
     "centroid_hz_mean": {"type": "number"}}}
 _QUERY = {"type": "object", "properties": {
     "key": {"type": "integer"}, "vector": {"type": "array", "items": {"type": "number"}},
@@ -46,6 +48,8 @@ _SEARCH_PARAMETERS = [
     {"name": "key", "in": "query", "schema": {"type": "string"}, "example": "A minor"},
     {"name": "compatible_keys", "in": "query", "schema": {"type": "boolean"}},
     {"name": "loops", "in": "query", "schema": {"type": "string", "enum": ["any", "only", "none"]}},
+    {"name": "category", "in": "query", "schema": {"type": "string", "enum": list(CATEGORY_FILTER_NAMES)},
+     "description": "a category or a family"},
     {"name": "weights", "in": "query", "schema": {"type": "string"}, "example": "timbre:2,rhythm:0.5"},
 ]
 

@@ -16,7 +16,6 @@ from samplemind.server.uploads import receive_files, remove_quietly
 from samplemind.similarity import SearchFilters, SearchResult
 
 _MAX_BATCH_QUERIES = 1000
-_NOTES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 _RANGES = {"tempo_bpm": "tempo", "duration_s": "duration", "pitch_hz": "pitch"}
 
 
@@ -142,21 +141,19 @@ def parse_filters(raw: dict[str, str]) -> SearchFilters | None:
             bounds[field] = (float_value(f"{prefix}_min", low if low is not None else 0.0),
                              float_value(f"{prefix}_max", high if high is not None else 1e9))
     if "key" in raw:
-        bounds["key"] = musical_key(raw["key"])
+        bounds["key"] = raw["key"]  # SearchFilters reads every spelling
         bounds["compatible_keys"] = raw.get("compatible_keys", "false").lower() in ("1", "true", "yes")
     loops = raw.get("loops", "any")
     if loops not in ("any", "only", "none"):
         raise ApiError(400, f"loops must be any, only or none, got {loops!r}")
     if loops != "any":
         bounds["is_loop"] = loops == "only"
-    return SearchFilters(**bounds) if bounds else None
-
-
-def musical_key(text: str) -> str:
-    parts = text.split()
-    if len(parts) != 2 or parts[0] not in _NOTES or parts[1] not in ("major", "minor"):
-        raise ApiError(400, f"key must look like 'A minor' or 'F# major', got {text!r}")
-    return text
+    if "category" in raw:
+        bounds["category"] = raw["category"]
+    try:
+        return SearchFilters(**bounds) if bounds else None
+    except ValueError as error:  # names the field and what it accepts
+        raise ApiError(400, str(error)) from None
 
 
 def _weights_text(text: str) -> dict[str, str]:
