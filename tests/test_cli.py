@@ -49,8 +49,11 @@ def test_output_formats(write_audio: Callable[..., Path], tmp_path: Path) -> Non
     assert run(*args, "--format", "csv", "--output", str(output)).returncode == 0
     header, *rows = output.read_text().splitlines()
     assert "centroid_hz_mean" in header.split(",") and len(rows) == 2
-    table = run(*args).stdout
-    assert table.splitlines()[0].split()[0] == "file" and str(files[1]) in table
+    table = run(*args).stdout.splitlines()
+    assert table[0].split() == ["file", "category", "kind", "duration", "BPM", "key", "pitch", "LUFS", "peak",
+                                "dBFS", "status"]
+    assert [line.split()[0] for line in table[1:]] == ["a.wav", "b.flac"]  # relative to their common folder
+    assert table[2].split()[2:4] == ["one-shot", "0.500"] and table[2].split()[4] == "A5"  # 880 Hz: no BPM, no key
 
 
 def test_help_has_examples() -> None:
@@ -88,3 +91,25 @@ def test_index_and_search(tmp_path: Path) -> None:
     assert in_a_minor and all(r["musical_key"] == "A minor" for r in in_a_minor)  # the demo pad
     wrong_key = subprocess.run([*search[:5], "--key", "Q minor", "--data-dir", str(data)], capture_output=True, text=True)
     assert wrong_key.returncode == 2 and "not a musical key: 'Q minor'" in wrong_key.stderr
+
+
+def test_nothing_found_says_why(write_audio: Callable[..., Path], tmp_path: Path) -> None:
+    nested = tmp_path / "pack" / "drums"
+    nested.mkdir(parents=True)
+    kick = write_audio("kick.wav", tone(60, 0.5))
+    kick.rename(nested / "kick.wav")
+    kick = nested / "kick.wav"
+    data = ("--data-dir", str(tmp_path / "data"))
+    for command in ("analyze", "index"):
+        flat = run(command, str(tmp_path / "pack"), *data)
+        assert flat.returncode == 1, flat.stderr
+        assert f"no audio files in {tmp_path / 'pack'}; its sub-folders hold 1 (add -r)" in flat.stderr
+        typo = run(command, str(tmp_path / "pakc"), *data)
+        assert typo.returncode == 1 and f"no such file or folder: {tmp_path / 'pakc'}" in typo.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert f"no audio files in {empty}\n" in run("analyze", str(empty), *data).stderr
+    search = run("search", str(kick), *data)
+    assert search.returncode == 0 and "no match: the index is empty" in search.stderr
+    zero = run("search", str(kick), "--weights", "timbre=0,spectrum=0,pitch=0,envelope=0,rhythm=0", *data)
+    assert zero.returncode == 2 and "every aspect weight is 0" in zero.stderr

@@ -3,6 +3,7 @@ concurrency, and neighbour quality against an MFCC-mean baseline."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from pathlib import Path
 
@@ -220,3 +221,18 @@ def test_search_filters_read_every_common_key_spelling(spelling: str, key: str) 
 def test_search_filters_reject_what_is_invalid(filters: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         SearchFilters(**filters)  # type: ignore[arg-type]
+
+
+def test_an_indexed_key_finds_itself_first_even_when_the_graph_misses_it(tmp_path: Path) -> None:
+    rng = np.random.default_rng(7)
+    with SimilarityIndex(tmp_path / "data") as index:
+        base = samplemind.analyze(note(60, 0.5), sample_rate=44100)
+        analyses = []
+        for i in range(300):  # over the size that is re-ranked whole: the graph's candidates count
+            vector = base.embedding + 0.05 * rng.standard_normal(base.embedding.size).astype(np.float32)
+            analyses.append(dataclasses.replace(base, path=f"/virtual/{i}.wav", embedding=vector / np.linalg.norm(vector)))
+        keys = index.add(analyses)
+        index._index.remove(keys[123])  # as a graph node no search reaches
+        hits = index.search(keys[123], k=5)
+        assert (hits[0].key, hits[0].similarity) == (keys[123], 1.0)
+        assert hits[1].similarity < 1.0

@@ -116,7 +116,7 @@ JsonDict analysis_dict(const Analysis& a) {
     const PitchStats& p = a.pitch;
     d["pitch_hz"] = p.pitched ? py::object(py::float_(p.f0_hz)) : py::none();
     d["pitch_note"] = p.pitched ? py::object(py::str(p.note)) : py::none();
-    d["pitch_cents"] = p.cents;
+    d["pitch_cents"] = p.pitched ? py::object(py::float_(p.cents)) : py::none();
     d["pitch_confidence"] = p.confidence;
     const TonalityStats& t = a.tonality;
     d["chroma_mean"] = to_array(t.chroma_mean);

@@ -119,10 +119,12 @@ class Analysis:
     """A loop (cut to whole beats) rather than a one-shot."""
     loop_confidence: float
     pitch_hz: float | None
-    """Median YIN f0; None for unpitched sounds (noise, most drums)."""
+    """Median YIN f0 of one stable note; None for unpitched sounds (noise, most drums)
+    and for chords."""
     pitch_note: str | None
     """Nearest note, A4 = 440 Hz: "C#3"; None when unpitched."""
-    pitch_cents: float
+    pitch_cents: float | None
+    """Deviation of pitch_hz from pitch_note, cents in [-50, 50); None when unpitched."""
     pitch_confidence: float
     chroma_mean: FloatArray
     """12 pitch classes, C first (librosa chroma_stft, tuning 0)."""

@@ -184,19 +184,40 @@ def _similarity(results: Sequence[Analysis]) -> dict[str, float]:
             "recall_at_10": float(np.mean(hits))}
 
 
+class ComparisonUnavailable(RuntimeError):
+    """The librosa comparison could not run: no figure is printed for it."""
+
+
+def require_librosa() -> None:
+    """Fails before anything is measured when the comparison cannot run."""
+    try:
+        import librosa  # noqa: F401, PLC0415 - optional
+        import pyloudnorm  # noqa: F401, PLC0415 - optional
+    except ImportError as error:
+        raise ComparisonUnavailable(f"--compare librosa needs librosa and pyloudnorm ({error.name} is not "
+                                    "installed): pip install librosa pyloudnorm") from None
+
+
 def _librosa(paths: Sequence[str], report: dict[str, Any]) -> dict[str, float]:
-    """librosa computing the same descriptors on the same files, one process."""
-    started = time.perf_counter()
+    """librosa computing the same descriptors on the same files, one process. Only the
+    files librosa analysed are timed, on both sides."""
+    require_librosa()
+    timed, theirs = [], 0.0
     for path in paths:
+        started = time.perf_counter()
         try:
             _librosa_descriptors(path)
-        except Exception:  # noqa: BLE001 - a corrupt file fails for librosa too
-            pass
-    theirs = (time.perf_counter() - started) / len(paths)
+        except Exception:  # noqa: BLE001 - a file librosa cannot read (the corpus's corrupt one)
+            continue
+        theirs += time.perf_counter() - started
+        timed.append(path)
+    if not timed:
+        raise ComparisonUnavailable(f"librosa could not analyse any of the {len(paths)} files; nothing to compare")
     started = time.perf_counter()
-    analyze_batch(paths, workers=1)
-    ours = (time.perf_counter() - started) / len(paths)
-    return {"files": len(paths), "librosa_seconds_per_file": theirs, "samplemind_seconds_per_file": ours,
+    analyze_batch(timed, workers=1)
+    ours = (time.perf_counter() - started) / len(timed)
+    theirs /= len(timed)
+    return {"files": len(timed), "librosa_seconds_per_file": theirs, "samplemind_seconds_per_file": ours,
             "speedup": theirs / ours}
 
 
@@ -254,6 +275,8 @@ def format_report(report: dict[str, Any]) -> str:
 
 def bench_main(folder: Path | None, *, quick: bool, workers: Sequence[int], json_path: Path | None,
                compare_librosa: bool, files: int | None, plot_path: Path | None = None) -> dict[str, Any]:
+    if compare_librosa:
+        require_librosa()
     with tempfile.TemporaryDirectory() as scratch:
         if folder is None:
             corpus = write_corpus(Path(scratch) / "corpus", files or (24 if quick else 200))

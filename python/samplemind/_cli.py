@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from samplemind import __version__
 from samplemind._analysis import Analysis
 from samplemind._batch import analyze_batch
-from samplemind._bench import bench_main, format_report
+from samplemind._bench import ComparisonUnavailable, bench_main, format_report
 from samplemind._categories import CATEGORY_FILTER_NAMES
 from samplemind._cache import ResultCache
 from samplemind._data_dir import ENV_VAR, default_data_dir, resolve_data_dir
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="samplemind", description="Fast analysis of audio sample libraries.",
         epilog="Run 'samplemind COMMAND --help' for a command's options and examples.",
     )
+    parser.add_argument("--version", action="version", version=f"samplemind {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     analyze = _command(
         commands, "analyze", "analyse files and folders", ANALYZE_EXAMPLES,
@@ -212,7 +214,10 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def run_analysis(args: argparse.Namespace, expected_failures: frozenset[str] | set[str] = frozenset()) -> int:
-    paths = find_audio_files(args.paths, recursive=args.recursive)
+    named, missing = existing_or_files(args.paths)
+    paths = find_audio_files(named, recursive=args.recursive)
+    if not paths:
+        return nothing_found(args.paths, args.recursive)
     cache = None if args.no_cache else ResultCache(args.data_dir)
     bar = ProgressBar()
     started = time.monotonic()
@@ -237,13 +242,34 @@ def run_analysis(args: argparse.Namespace, expected_failures: frozenset[str] | s
             write_results(shown, args.format, stream)
     else:
         write_results(shown, args.format, sys.stdout)
-    return summarise(results, time.monotonic() - started, expected_failures)
+    status = summarise(results, time.monotonic() - started, expected_failures)
+    return EXIT_SOME_FAILED if missing else status
 
 
 def _of_category(results: Sequence[Analysis | AnalysisError], category: str | None) -> list[Analysis | AnalysisError]:
     """The results of a category or family, and every failure (never hidden)."""
     return [r for r in results
             if category is None or not isinstance(r, Analysis) or category in (r.category, r.category_family)]
+
+
+def existing_or_files(given: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """(what to expand, what is missing and looks like a folder): a missing name with an
+    extension is a file, whose analysis reports it; one without is a mistyped folder."""
+    missing = [p for p in given if not p.expanduser().exists() and not p.suffix]
+    for path in missing:
+        print(f"samplemind: error: no such file or folder: {path.expanduser()}", file=sys.stderr)
+    return [p for p in given if p not in missing], missing
+
+
+def nothing_found(given: Sequence[Path], recursive: bool) -> int:
+    """No audio among what was named: say why (a typo, or sub-folders without -r)."""
+    for path in given:
+        path = path.expanduser()
+        if path.is_dir():
+            below = [] if recursive else find_audio_files([path], recursive=True)
+            hint = f"; its sub-folders hold {len(below)} (add -r)" if below else ""
+            print(f"samplemind: no audio files in {path}{hint}", file=sys.stderr)
+    return EXIT_SOME_FAILED
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -286,11 +312,14 @@ def run_index(args: argparse.Namespace) -> int:
         if args.remove:
             print(f"removed {index.remove(args.remove)} of {len(args.remove)} files", file=sys.stderr)
         if args.paths:
+            named, missing = existing_or_files(args.paths)
+            found = find_audio_files(named, recursive=args.recursive)
+            if not found:
+                return nothing_found(args.paths, args.recursive)
             cache = ResultCache(args.data_dir)
             bar = ProgressBar()
             try:
-                failures = index.add_paths(find_audio_files(args.paths, recursive=args.recursive),
-                                           workers=args.workers, cache=cache, progress=bar,
+                failures = index.add_paths(found, workers=args.workers, cache=cache, progress=bar,
                                            scheduler=args.dask_scheduler)
             except SharedStorageError as error:
                 print(f"samplemind: error: {error}", file=sys.stderr)
@@ -301,7 +330,7 @@ def run_index(args: argparse.Namespace) -> int:
             for failure in failures:
                 print(f"  not indexed: {failure.path}: {failure.code}: {failure.reason}", file=sys.stderr)
             print(f"the index holds {len(index)} samples ({len(failures)} files failed)", file=sys.stderr)
-            if failures:
+            if failures or missing:
                 return EXIT_SOME_FAILED
         if args.stats or not (args.paths or args.remove):
             for name, value in index.stats().items():
@@ -318,8 +347,12 @@ def run_bench_command(args: argparse.Namespace) -> int:
     if any(w < 1 for w in workers):
         print("samplemind: error: --workers counts must be >= 1", file=sys.stderr)
         return EXIT_USAGE
-    report = bench_main(args.folder, quick=args.quick, workers=workers, json_path=args.json,
-                        compare_librosa=args.compare == "librosa", files=args.files, plot_path=args.plot)
+    try:
+        report = bench_main(args.folder, quick=args.quick, workers=workers, json_path=args.json,
+                            compare_librosa=args.compare == "librosa", files=args.files, plot_path=args.plot)
+    except ComparisonUnavailable as error:
+        print(f"samplemind: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     sys.stdout.write(format_report(report))
     return EXIT_OK
 
@@ -341,12 +374,16 @@ def run_search(args: argparse.Namespace) -> int:
         with SimilarityIndex(args.data_dir, read_only=True) as index:
             results = index.search(query, k=args.k, min_similarity=args.min_similarity, filters=filters,
                                    weights=weights)
+            indexed = len(index)
     except (ValueError, KeyError) as error:
         print(f"samplemind: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except AnalysisError as error:
         print(f"samplemind: error: {error}", file=sys.stderr)
         return EXIT_SOME_FAILED
+    if not results:
+        print("samplemind: no match" + ("" if indexed else ": the index is empty (add files with "
+                                        "'samplemind index PATH')"), file=sys.stderr)
     write_search(results, args.format, sys.stdout)
     return EXIT_OK
 

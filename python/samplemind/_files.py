@@ -36,12 +36,12 @@ def looks_like_audio(path: Path) -> bool:
 
 def find_audio_files(paths: Iterable[str | os.PathLike[str]], *, recursive: bool = True) -> list[str]:
     """Expands folders into the audio files they hold, sorted; files named directly are
-    kept as they are (their analysis says whether they are audio). Hidden files and
+    kept as they are (their analysis says whether they are audio); "~" is expanded. Hidden files and
     folders (names starting with ".") are skipped; symbolic links are followed, but a
     folder already visited (a link loop) is not entered twice."""
     found: list[str] = []
     for item in paths:
-        path = Path(item)
+        path = Path(item).expanduser()
         if path.is_dir():
             found.extend(_walk(path, recursive, visited=set()))
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -66,17 +67,36 @@ def _write_csv(results: Sequence[Analysis | AnalysisError], stream: TextIO) -> N
 
 
 def _write_table(results: Sequence[Analysis | AnalysisError], stream: TextIO) -> None:
-    header = ("file", "category", "duration", "BPM", "key", "peak dBFS", "rms dBFS", "centroid Hz", "status")
+    """What producers read first, one row per file; paths relative to the folder that
+    holds them all (the full path is in the JSON and CSV)."""
+    header = ("file", "category", "kind", "duration", "BPM", "key", "pitch", "LUFS", "peak dBFS", "status")
+    root = _common_folder([r.path for r in results if r.path])
     rows: list[tuple[str, ...]] = []
     for result in results:
+        name = _shown_path(result.path, root)
         if isinstance(result, Analysis):
             rows.append((
-                str(result.path), result.category, f"{result.duration_s:.3f}",
+                name, result.category, "loop" if result.is_loop else "one-shot", f"{result.duration_s:.3f}",
                 "" if result.tempo_bpm is None else f"{result.tempo_bpm:.1f}", result.key or "",
-                f"{result.peak_dbfs:.1f}", f"{result.rms_dbfs:.1f}", f"{result.centroid_hz.mean:.0f}", "ok",
+                result.pitch_note or "", f"{result.loudness_lufs:.1f}", f"{result.peak_dbfs:.1f}", "ok",
             ))
         else:
-            rows.append((result.path, *[""] * (len(header) - 2), f"{result.code}: {result.reason}"))
+            rows.append((name, *[""] * (len(header) - 2), f"{result.code}: {result.reason}"))
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         stream.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n")
+
+
+def _common_folder(paths: Sequence[str]) -> str | None:
+    if len(paths) < 2:
+        return None
+    try:
+        return os.path.commonpath([os.path.dirname(os.path.abspath(p)) for p in paths])
+    except ValueError:  # different drives
+        return None
+
+
+def _shown_path(path: str | None, root: str | None) -> str:
+    if path is None:
+        return ""
+    return os.path.relpath(os.path.abspath(path), root) if root and root != os.sep else str(path)

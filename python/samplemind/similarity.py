@@ -41,7 +41,7 @@ from samplemind._embedding import EMBEDDING_ASPECTS, EMBEDDING_VERSION
 from samplemind._exceptions import AnalysisError
 from samplemind._keys import compatible_keys, parse_key
 
-__all__ = ["SearchFilters", "SearchResult", "SimilarityIndex"]
+__all__ = ["MAX_WEIGHT", "SearchFilters", "SearchResult", "SimilarityIndex"]
 
 Vector = npt.NDArray[np.float32]
 Query = str | os.PathLike[str] | Analysis | npt.ArrayLike | int
@@ -58,6 +58,8 @@ CREATE TABLE IF NOT EXISTS samples (
 """
 _DESCRIPTORS = ("duration_s", "tempo_bpm", "key", "is_loop", "pitch_hz", "pitch_note", "loudness_lufs",
                 "category", "category_family", "centroid_hz_mean")
+MAX_WEIGHT = 1e6
+"""The largest aspect weight: past it, float32 scaling would overflow."""
 _MIN_POOL = 256  # candidates fetched before exact filtering or re-weighting and re-ranking
 _PLAIN_POOL = 3  # x k for a plain query (no filters, no weights): only the exact re-rank
 _ADD_BATCH = 1024  # vectors added per lock hold: searches wait at most this long
@@ -229,9 +231,11 @@ class SimilarityIndex:
             pool = min(count, max(30, _PLAIN_POOL * k) if plain else max(_MIN_POOL, 20 * k))
             matches = self._index.search(vectors * scale, pool)
         answers = []
-        for row, (vector, _) in enumerate(resolved):
-            keys = np.atleast_2d(matches.keys)[row]
-            answers.append(self._rank(vector, [int(x) for x in keys], k, min_similarity, filters, scale))
+        for row, (vector, own) in enumerate(resolved):
+            keys = [int(x) for x in np.atleast_2d(matches.keys)[row]]
+            if own is not None and own not in keys:  # the graph may not reach every node from every entry
+                keys.append(own)
+            answers.append(self._rank(vector, keys, k, min_similarity, filters, scale, own))
         return answers
 
     def stats(self) -> dict[str, Any]:
@@ -351,10 +355,13 @@ class SimilarityIndex:
             if own is not None:
                 return self._resolve(own)
             return np.asarray(analyze(path).embedding, dtype=np.float32), None
-        vector = np.asarray(query, dtype=np.float32).reshape(-1)
+        vector = np.asarray(query, dtype=np.float64).reshape(-1)
         if vector.shape != (self._ndim,):
             raise ValueError(f"query vector must have {self._ndim} values (EMBEDDING_ASPECTS), got {vector.shape}")
-        return vector, None
+        largest = float(np.abs(vector).max())
+        if not math.isfinite(largest) or largest == 0.0:
+            raise ValueError("query vector must be finite and not all zero")
+        return (vector / largest).astype(np.float32), None  # scaled first: huge values stay finite
 
     def _key_of(self, path: str | None) -> int | None:
         if path is None:
@@ -363,7 +370,8 @@ class SimilarityIndex:
         return int(row[0]) if row else None
 
     def _rank(self, query: Vector, candidates: list[int], k: int, min_similarity: float,
-              filters: SearchFilters | None, scale: Vector) -> list[SearchResult]:
+              filters: SearchFilters | None, scale: Vector, own: int | None = None) -> list[SearchResult]:
+        """Exact re-ranking of the candidates; an indexed query (`own`) is itself at 1.0."""
         if not candidates:
             return []
         rows = []
@@ -382,7 +390,9 @@ class SimilarityIndex:
         weighted = np.stack([vector for _, _, vector, _ in kept]) * scale
         norms = np.linalg.norm(weighted, axis=1)
         norms[norms == 0] = 1.0
-        similarities = np.maximum(0.0, (weighted / norms[:, np.newaxis]) @ _unit(query * scale))
+        similarities = np.clip((weighted / norms[:, np.newaxis]) @ _unit(query * scale), 0.0, 1.0)
+        if own is not None:
+            similarities[[row for row, item in enumerate(kept) if item[0] == own]] = 1.0
         top = [row for row in np.argsort(-similarities, kind="stable")[:k] if similarities[row] >= min_similarity]
         if not top:
             return []
@@ -397,10 +407,12 @@ def _aspect_scale(weights: Mapping[str, float] | None, ndim: int) -> Vector:
     for name, value in (weights or {}).items():
         if name not in EMBEDDING_ASPECTS:
             raise ValueError(f"unknown aspect {name!r}; aspects are {sorted(EMBEDDING_ASPECTS)}")
-        if value < 0:
-            raise ValueError(f"aspect weight {name}={value} must be >= 0")
+        if not 0 <= value <= MAX_WEIGHT:
+            raise ValueError(f"aspect weight {name}={value} must be in [0, {MAX_WEIGHT:g}]")
         offset, size, default = EMBEDDING_ASPECTS[name]
         scale[offset : offset + size] = np.sqrt(value / default) if default > 0 else 0.0
+    if not scale.any():
+        raise ValueError("every aspect weight is 0: nothing would be compared; give one a weight > 0")
     return scale
 
 

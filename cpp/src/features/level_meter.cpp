@@ -24,10 +24,13 @@ void LevelMeter::add(float* interleaved, std::int64_t frames, float* mono) noexc
     // branchy loop: sanitise, then measure, then mix.
     const auto samples = static_cast<std::size_t>(frames) * static_cast<std::size_t>(channels_);
     std::int64_t non_finite = 0;
+    // Beyond +80 dBFS (float files may hold 1e38) a sample is clamped, so that powers
+    // and sums downstream stay finite; it still counts as clipped.
+    constexpr float kLargest = 1e4f;
     for (std::size_t i = 0; i < samples; ++i) {
         const bool bad = !(std::abs(interleaved[i]) <= FLT_MAX);  // NaN or infinite
         non_finite += bad;
-        interleaved[i] = bad ? 0.0f : interleaved[i];
+        interleaved[i] = bad ? 0.0f : std::clamp(interleaved[i], -kLargest, kLargest);
     }
     non_finite_ += non_finite;
 

@@ -42,7 +42,7 @@ async def json_body(request: web.Request) -> dict[str, Any]:
     """The request's JSON object (aiohttp caps its size with client_max_size)."""
     try:
         body = await request.json()
-    except (ValueError, RecursionError) as error:  # bad JSON, bad UTF-8, absurd nesting
+    except (ValueError, LookupError, RecursionError) as error:  # bad JSON or UTF-8, an unknown charset, nesting
         raise ApiError(400, f"body is not valid JSON: {type(error).__name__}: {str(error)[:200]}") from None
     if not isinstance(body, dict):
         raise ApiError(400, "body must be a JSON object")

@@ -21,6 +21,7 @@ from samplemind.server.uploads import receive_files, remove_quietly, sync_to_dis
 
 T = TypeVar("T")
 _MAX_RESULTS_PAGE = 1000
+_MAX_PATH = 4096
 
 
 async def run_io(request: web.Request, function: Callable[..., T], *args: Any) -> T:
@@ -68,34 +69,46 @@ async def submit_job(request: web.Request, kind: str) -> web.Response:
 
 
 async def library_files(request: web.Request, body: dict[str, Any]) -> list[tuple[str, str]]:
-    """The files `paths` names (folders expanded), each inside a configured library root."""
-    roots = request.app[CONFIG].library_roots
+    """The files `paths` names (folders expanded, duplicates dropped), each inside a
+    configured library root once its links are resolved."""
+    config = request.app[CONFIG]
     paths = body.get("paths")
     if not isinstance(paths, list) or not paths or not all(isinstance(p, str) and p for p in paths):
         raise ApiError(400, 'body must be {"paths": ["/library/file.wav", ...]} with at least one path')
-    if not roots:
-        raise ApiError(403, "this server accepts no paths: start it with --library DIR to allow a folder")
-    real_roots = [Path(os.path.realpath(root)) for root in roots]
-    resolved = []
     for path in paths:
-        real = Path(os.path.realpath(path))
-        if not any(real.is_relative_to(root) for root in real_roots):
-            raise ApiError(403, f"{path} is outside the library folders this server was started with")
-        resolved.append(str(real))
-    files = await run_io(request, _expand_folders, resolved)
+        if "\x00" in path or len(path) > _MAX_PATH:
+            raise ApiError(400, f"a path holds a NUL byte or is over {_MAX_PATH} characters: {path[:100]!r}")
+    if not config.library_roots:
+        raise ApiError(403, "this server accepts no paths: start it with --library DIR to allow a folder")
+    files = await run_io(request, _library_files, config.library_roots, paths, config.max_job_files)
     if not files:
         raise ApiError(400, "the paths name no audio files")
     return [(path, path) for path in files]
 
 
-def _expand_folders(paths: list[str]) -> list[str]:
-    out: list[str] = []
-    for path in paths:
+def _library_files(roots: tuple[Path, ...], paths: list[str], limit: int) -> list[str]:
+    """Resolves and expands off the event loop; every file found is checked against the
+    roots again (a link inside the library may point out of it), and expansion stops
+    past `limit` files."""
+    real_roots = [Path(os.path.realpath(root)) for root in roots]
+
+    def inside(path: str) -> str:
+        real = os.path.realpath(path)
+        if not any(Path(real).is_relative_to(root) for root in real_roots):
+            raise ApiError(403, f"{path} is outside the library folders this server was started with")
+        return real
+
+    found: dict[str, None] = {}  # ordered and without duplicates
+    for path in dict.fromkeys(inside(p) for p in paths):
         try:
-            out += find_audio_files([path]) if os.path.isdir(path) else [path]  # a missing file fails alone
+            expanded = find_audio_files([path]) if os.path.isdir(path) else [path]  # a missing file fails alone
         except OSError as error:
             raise ApiError(400, f"cannot list {path}: {error.strerror or error}") from None
-    return out
+        for file in expanded:
+            found[inside(file)] = None
+        if len(found) > limit:
+            raise ApiError(413, f"more than {limit} files in one job; the limit is {limit}")
+    return list(found)
 
 
 async def job_or_404(request: web.Request) -> JobRow:

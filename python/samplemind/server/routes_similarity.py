@@ -13,7 +13,7 @@ from samplemind.server.errors import ApiError
 from samplemind.server.params import float_param, float_value, int_param, is_json, json_body
 from samplemind.server.routes_batch import library_files, run_io, submit_job
 from samplemind.server.uploads import receive_files, remove_quietly
-from samplemind.similarity import SearchFilters, SearchResult
+from samplemind.similarity import MAX_WEIGHT, SearchFilters, SearchResult
 
 _MAX_BATCH_QUERIES = 1000
 _RANGES = {"tempo_bpm": "tempo", "duration_s": "duration", "pitch_hz": "pitch"}
@@ -89,8 +89,8 @@ def result_dict(result: SearchResult) -> dict[str, Any]:
 async def json_query(request: web.Request, body: dict[str, Any]) -> Any:
     if "key" in body:
         key = body["key"]
-        if not isinstance(key, int) or isinstance(key, bool):
-            raise ApiError(400, f"key must be an integer, got {key!r}")
+        if not isinstance(key, int) or isinstance(key, bool) or not 0 <= key < 2**63:
+            raise ApiError(400, f"key must be an integer in [0, 2^63), got {str(key)[:40]}")
         return key
     if "vector" in body:
         vector = body["vector"]
@@ -121,7 +121,10 @@ def search_options(request: web.Request, body: dict[str, Any]) -> dict[str, Any]
     """limit and min_similarity from the query string; filters and weights from the query
     string (tempo_min, key=A minor, weights=timbre:2,rhythm:0.5, ...) or the JSON body."""
     filters = dict(request.query)
-    filters.update({k: str(v) for k, v in (body.get("filters") or {}).items()})
+    extra = body.get("filters") or {}
+    if not isinstance(extra, dict):
+        raise ApiError(400, 'filters must be an object such as {"tempo_min": 120, "key": "A minor"}')
+    filters.update({str(k): str(v) for k, v in extra.items()})
     weights = body.get("weights") or _weights_text(request.query.get("weights", ""))
     if not isinstance(weights, dict):
         raise ApiError(400, 'weights must be an object such as {"timbre": 2, "rhythm": 0.5}')
@@ -129,7 +132,7 @@ def search_options(request: web.Request, body: dict[str, Any]) -> dict[str, Any]
         "k": int_param(request, "limit", 10, 1, 100),
         "min_similarity": float_param(request, "min_similarity", 0.0, 0.0, 1.0),
         "filters": parse_filters(filters),
-        "weights": {str(name): float_value(f"weights.{name}", value, 0.0) for name, value in weights.items()},
+        "weights": {str(name): float_value(f"weights.{name}", value, 0.0, MAX_WEIGHT) for name, value in weights.items()},
     }
 
 
