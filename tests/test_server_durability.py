@@ -243,3 +243,34 @@ async def test_shutdown_closes_open_websockets_promptly(tmp_path: Path) -> None:
         if process.poll() is None:
             _kill(process)
         _close(process)
+
+
+async def test_an_upload_cut_off_before_its_202_is_cleaned_at_start(aiohttp_client: Any, tmp_path: Path) -> None:
+    files = write_library(tmp_path / "library", 2)
+    config = server_config(tmp_path / "data", tmp_path / "library")
+    first = await aiohttp_client(create_app(config))
+    job = await (await first.post("/similarity/index", data=file_form(files))).json()
+    await wait_for_status(first, job["job_id"])
+    await first.close()
+    kept = tmp_path / "data" / "samples" / job["job_id"]
+    orphan = tmp_path / "data" / "samples" / "0123456789abcdef"  # as kill -9 mid-upload leaves it
+    orphan.mkdir()
+    (orphan / "000000.wav").write_bytes(b"RIFF")
+    second = await aiohttp_client(create_app(config))
+    assert (await second.get("/health")).status == 200
+    assert not orphan.exists() and len(list(kept.iterdir())) == 2  # indexed uploads stay
+
+
+def test_a_second_server_on_the_same_data_folder_is_refused(tmp_path: Path) -> None:
+    write_library(tmp_path / "library", 1)
+    first, _ = _start_server(tmp_path / "data", tmp_path / "library")
+    try:
+        second = subprocess.run(
+            [sys.executable, "-m", "samplemind", "serve", "--port", "0", "--data-dir", str(tmp_path / "data")],
+            capture_output=True, text=True, timeout=60)
+        assert second.returncode == 2
+        assert f"another samplemind server (pid {first.pid}) uses the data folder" in second.stderr
+    finally:
+        _kill(first)
+    third, _ = _start_server(tmp_path / "data", tmp_path / "library")  # kill -9 left no lock behind
+    _kill(third)

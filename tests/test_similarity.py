@@ -236,3 +236,25 @@ def test_an_indexed_key_finds_itself_first_even_when_the_graph_misses_it(tmp_pat
         hits = index.search(keys[123], k=5)
         assert (hits[0].key, hits[0].similarity) == (keys[123], 1.0)
         assert hits[1].similarity < 1.0
+
+
+def test_relative_and_absolute_names_are_one_sample(library: tuple[Path, list[Path], list[str]], tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, paths, _ = library
+    monkeypatch.chdir(folder.parent)
+    with SimilarityIndex(tmp_path / "data") as index:
+        assert index.add_paths([Path(folder.name) / paths[0].name]) == []
+        assert index.add_paths([paths[0]]) == []
+        assert len(index) == 1
+        hit = index.search(Path(folder.name) / paths[0].name, k=1)[0]
+        assert (hit.path, hit.similarity) == (str(paths[0]), 1.0)
+        assert index.remove([Path(folder.name) / paths[0].name]) == 1
+
+
+def test_a_non_finite_embedding_is_refused(tmp_path: Path) -> None:
+    good = samplemind.analyze(note(60, 0.5), sample_rate=44100)
+    bad = dataclasses.replace(good, path="/virtual/bad.wav", embedding=np.full_like(good.embedding, np.nan))
+    with SimilarityIndex(tmp_path / "data") as index:
+        with pytest.raises(ValueError, match="/virtual/bad.wav: the embedding is not finite"):
+            index.add([dataclasses.replace(good, path="/virtual/good.wav"), bad])
+        assert len(index) == 0

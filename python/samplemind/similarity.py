@@ -159,6 +159,9 @@ class SimilarityIndex:
         """Adds (or, for a path already indexed, replaces) analyses of files; returns keys."""
         keys = []
         batch = [a for a in analyses if a.path is not None]
+        broken = [a.path for a in batch if not np.all(np.isfinite(a.embedding))]
+        if broken:  # an index must never hold a vector that no cosine can be taken of
+            raise ValueError(f"{broken[0]}: the embedding is not finite; nothing was indexed")
         for start in range(0, len(batch), _ADD_BATCH):
             with self._lock:
                 keys += [self._upsert(a) for a in batch[start : start + _ADD_BATCH]]
@@ -194,7 +197,7 @@ class SimilarityIndex:
         removed = 0
         with self._lock:
             for path in paths:
-                row = self._db.execute("SELECT key FROM samples WHERE path = ?", (os.fspath(path),)).fetchone()
+                row = self._db.execute("SELECT key FROM samples WHERE path = ?", (_stored(path),)).fetchone()
                 if row is None:
                     continue
                 self._db.execute("DELETE FROM samples WHERE key = ?", (row[0],))
@@ -322,7 +325,7 @@ class SimilarityIndex:
         return graph
 
     def _upsert(self, analysis: Analysis) -> int:
-        path = str(analysis.path)
+        path = _stored(str(analysis.path))
         descriptors = _descriptors(analysis)
         row = self._db.execute("SELECT key FROM samples WHERE path = ?", (path,)).fetchone()
         blob = np.asarray(analysis.embedding, dtype=np.float32).tobytes()
@@ -366,7 +369,7 @@ class SimilarityIndex:
     def _key_of(self, path: str | None) -> int | None:
         if path is None:
             return None
-        row = self._db.execute("SELECT key FROM samples WHERE path = ?", (path,)).fetchone()
+        row = self._db.execute("SELECT key FROM samples WHERE path = ?", (_stored(path),)).fetchone()
         return int(row[0]) if row else None
 
     def _rank(self, query: Vector, candidates: list[int], k: int, min_similarity: float,
@@ -430,6 +433,12 @@ def _aspect_similarities(query: Vector, candidates: npt.NDArray[np.float32]) -> 
 def _unit(vector: Vector) -> Vector:
     norm = float(np.linalg.norm(vector))
     return vector / norm if norm > 0 else vector
+
+
+def _stored(path: str | os.PathLike[str]) -> str:
+    """Paths are stored absolute, so a folder indexed by a relative and an absolute name
+    is one set of samples (links are kept: a link is the name the user chose)."""
+    return os.path.abspath(os.fspath(path))
 
 
 def _within(value: Any, bounds: tuple[float, float]) -> bool:

@@ -18,10 +18,11 @@ from samplemind.server.app_keys import (
 )
 from samplemind.server.config import ServerConfig
 from samplemind.server.errors import error_middleware
+from samplemind.server.folder_lock import lock_data_folder
 from samplemind.server.job_runner import JobRunner
 from samplemind.server.job_store import JobStore
 from samplemind.server.progress_hub import ProgressHub
-from samplemind.server.security import token_middleware
+from samplemind.server.security import browser_middleware, token_middleware
 from samplemind.similarity import SimilarityIndex
 
 _IO_THREADS = 8
@@ -29,7 +30,7 @@ log = logging.getLogger("samplemind.server")
 
 
 def create_app(config: ServerConfig) -> web.Application:
-    app = web.Application(middlewares=[error_middleware, token_middleware], client_max_size=config.max_json_bytes)
+    app = web.Application(middlewares=[error_middleware, browser_middleware, token_middleware], client_max_size=config.max_json_bytes)
     app[CONFIG] = config
     app[SOCKETS] = set()
     app.cleanup_ctx.append(_resources)
@@ -42,6 +43,7 @@ def create_app(config: ServerConfig) -> web.Application:
 async def _resources(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
     config.data_dir.mkdir(parents=True, exist_ok=True)
+    lock = lock_data_folder(config.data_dir)
     io = ThreadPoolExecutor(_IO_THREADS, thread_name_prefix="samplemind-io")
     loop = asyncio.get_running_loop()
     store = await loop.run_in_executor(io, JobStore, config.data_dir / "samplemind.sqlite3")
@@ -62,6 +64,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         await loop.run_in_executor(io, index.close)  # saves the graph
         store.close()
         io.shutdown(wait=True)
+        lock.close()
 
 
 async def _close_sockets(app: web.Application) -> None:
@@ -86,8 +89,12 @@ def _store_upgrade_job(store: JobStore, index: SimilarityIndex) -> str | None:
 def _remove_stale_uploads(config: ServerConfig, store: JobStore) -> None:
     """Temporary files of jobs that ended (or were never committed) while we were down."""
     keep = store.upload_dirs()
-    for parent in (config.data_dir / "uploads", config.data_dir / "tmp"):
+    # Indexed uploads stay in samples/ while their job is stored; a folder there without
+    # a job was an upload cut off (kill -9) before its 202.
+    stored = store.all_upload_dirs()
+    for parent, kept in ((config.data_dir / "uploads", keep), (config.data_dir / "tmp", keep),
+                         (config.data_dir / "samples", stored)):
         if parent.is_dir():
             for folder in parent.iterdir():
-                if str(folder) not in keep:
+                if str(folder) not in kept:
                     shutil.rmtree(folder, ignore_errors=True)

@@ -128,6 +128,12 @@ class JobStore:
                                     " AND status IN (?, ?)", ACTIVE).fetchall()
         return {r[0] for r in rows}
 
+    def all_upload_dirs(self) -> set[str]:
+        """Upload folders of every stored job, finished ones included."""
+        with self._lock:
+            rows = self._db.execute("SELECT upload_dir FROM server_jobs WHERE upload_dir IS NOT NULL").fetchall()
+        return {r[0] for r in rows}
+
     def set_status(self, job_id: str, status: str) -> None:
         now = time.time()
         with self._transaction():

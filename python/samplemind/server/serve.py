@@ -11,6 +11,7 @@ from aiohttp import web
 
 from samplemind.server.app import create_app
 from samplemind.server.config import ServerConfig
+from samplemind.server.folder_lock import DataFolderBusy
 
 
 def serve(config: ServerConfig) -> None:
@@ -25,7 +26,11 @@ async def _serve(config: ServerConfig) -> None:
     # No access log: formatting a line per request halved the search throughput (115 vs
     # 200 requests/s on two cores); job events and errors are still logged.
     runner = web.AppRunner(create_app(config), handle_signals=False, access_log=None)
-    await runner.setup()
+    try:
+        await runner.setup()
+    except DataFolderBusy as error:
+        print(f"samplemind: error: {error}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
     site = web.TCPSite(runner, config.host, config.port)
     await site.start()
     host, port = runner.addresses[0][:2]
