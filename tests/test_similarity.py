@@ -258,3 +258,43 @@ def test_a_non_finite_embedding_is_refused(tmp_path: Path) -> None:
         with pytest.raises(ValueError, match="/virtual/bad.wav: the embedding is not finite"):
             index.add([dataclasses.replace(good, path="/virtual/good.wav"), bad])
         assert len(index) == 0
+
+
+def test_a_damaged_stored_embedding_is_reported_and_re_analysed(
+        library: tuple[Path, list[Path], list[str]], tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import sqlite3
+
+    _, paths, _ = library
+    data = tmp_path / "data"
+    with SimilarityIndex(data) as index:
+        assert index.add_paths(paths[:4]) == []
+        victim = index.search(paths[2], k=1)[0].key
+    with sqlite3.connect(data / "samplemind.sqlite3") as db:  # flip bytes in one stored vector
+        (blob,) = db.execute("SELECT embedding FROM samples WHERE key = ?", (victim,)).fetchone()
+        db.execute("UPDATE samples SET embedding = ? WHERE key = ?", (bytes(b ^ 0x5A for b in blob[:8]) + blob[8:],
+                                                                      victim))
+    with SimilarityIndex(data) as index:
+        found = index.search(paths[0], k=10)
+        assert victim not in [r.key for r in found]  # never ranked on damaged numbers
+        assert f"the stored embedding of {paths[2]} (key {victim}) is damaged" in caplog.text
+        assert index.outdated_paths() == [str(paths[2])]
+        with pytest.raises(KeyError, match="no indexed sample has key|is damaged"):
+            index.search(victim, k=1)
+        assert index.upgrade() == []
+        assert index.search(paths[2], k=1)[0].similarity == 1.0
+
+
+def test_a_truncated_database_is_not_taken_for_a_new_library(library: tuple[Path, list[Path], list[str]],
+                                                             tmp_path: Path) -> None:
+    _, paths, _ = library
+    data = tmp_path / "data"
+    with SimilarityIndex(data) as index:
+        assert index.add_paths(paths[:3]) == []
+    graph = data / f"similarity-v{samplemind.EMBEDDING_VERSION}.usearch"
+    saved = graph.read_bytes()
+    (data / "samplemind.sqlite3").write_bytes(b"")
+    for leftover in ("samplemind.sqlite3-wal", "samplemind.sqlite3-shm"):
+        (data / leftover).unlink(missing_ok=True)
+    with pytest.raises(RuntimeError, match="is empty .0 bytes. but the saved graph .* holds 3 samples"):
+        SimilarityIndex(data)
+    assert graph.read_bytes() == saved  # kept for whoever restores the database

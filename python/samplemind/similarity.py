@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import os
 import sqlite3
@@ -41,6 +42,8 @@ from samplemind._embedding import EMBEDDING_ASPECTS, EMBEDDING_VERSION
 from samplemind._exceptions import AnalysisError
 from samplemind._keys import compatible_keys, parse_key
 
+log = logging.getLogger("samplemind.similarity")
+
 __all__ = ["MAX_WEIGHT", "SearchFilters", "SearchResult", "SimilarityIndex"]
 
 Vector = npt.NDArray[np.float32]
@@ -53,7 +56,8 @@ CREATE TABLE IF NOT EXISTS samples (
     embedding_version INTEGER NOT NULL,
     embedding BLOB NOT NULL,
     descriptors TEXT NOT NULL,
-    added_at REAL NOT NULL
+    added_at REAL NOT NULL,
+    checksum TEXT
 )
 """
 _DESCRIPTORS = ("duration_s", "tempo_bpm", "key", "is_loop", "pitch_hz", "pitch_note", "loudness_lufs",
@@ -143,13 +147,17 @@ class SimilarityIndex:
         self.data_dir = resolve_data_dir(data_dir)
         self.read_only = read_only
         self._lock = threading.RLock()
+        self._graph_path = self.data_dir / f"similarity-v{EMBEDDING_VERSION}.usearch"
+        self._sidecar_path = self._graph_path.with_suffix(".json")
+        _refuse_an_emptied_database(self.data_dir / "samplemind.sqlite3", self._sidecar_path)
         self._db = sqlite3.connect(self.data_dir / "samplemind.sqlite3", timeout=60.0, isolation_level=None,
                                    check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(samples)")}
+        if "checksum" not in columns:  # an index from before checksums: its rows get one when re-indexed
+            self._db.execute("ALTER TABLE samples ADD COLUMN checksum TEXT")
         self._ndim = sum(size for _, size, _ in EMBEDDING_ASPECTS.values())
-        self._graph_path = self.data_dir / f"similarity-v{EMBEDDING_VERSION}.usearch"
-        self._sidecar_path = self._graph_path.with_suffix(".json")
         self._index = self._open_graph()
         self._dirty = False
 
@@ -316,8 +324,8 @@ class SimilarityIndex:
 
     def _graph_from_rows(self) -> Index:
         graph = self._new_graph()
-        rows = self._db.execute("SELECT key, embedding FROM samples WHERE embedding_version = ?",
-                                (EMBEDDING_VERSION,)).fetchall()
+        rows = self._intact(self._db.execute("SELECT key, embedding, checksum, path FROM samples "
+                                             "WHERE embedding_version = ?", (EMBEDDING_VERSION,)).fetchall())
         if rows:
             keys = np.array([r[0] for r in rows], dtype=np.uint64)
             vectors = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
@@ -332,13 +340,14 @@ class SimilarityIndex:
         if row is not None:
             key = int(row[0])
             self._db.execute("UPDATE samples SET embedding_version = ?, embedding = ?, "
-                             "descriptors = ?, added_at = ? WHERE key = ?",
-                             (EMBEDDING_VERSION, blob, json.dumps(descriptors), time.time(), key))
+                             "descriptors = ?, added_at = ?, checksum = ? WHERE key = ?",
+                             (EMBEDDING_VERSION, blob, json.dumps(descriptors), time.time(), _checksum(blob), key))
             self._index.remove(key)
         else:
             cursor = self._db.execute("INSERT INTO samples (path, embedding_version, embedding, "
-                                      "descriptors, added_at) VALUES (?, ?, ?, ?, ?)",
-                                      (path, EMBEDDING_VERSION, blob, json.dumps(descriptors), time.time()))
+                                      "descriptors, added_at, checksum) VALUES (?, ?, ?, ?, ?, ?)",
+                                      (path, EMBEDDING_VERSION, blob, json.dumps(descriptors), time.time(),
+                                       _checksum(blob)))
             key = int(cursor.lastrowid or 0)
         self._index.add(key, np.asarray(analysis.embedding, dtype=np.float32))
         return key
@@ -346,10 +355,13 @@ class SimilarityIndex:
     def _resolve(self, query: Query) -> tuple[Vector, int | None]:
         """(embedding, key of the query when it is indexed)."""
         if isinstance(query, (int, np.integer)) and not isinstance(query, bool):
-            row = self._db.execute("SELECT embedding FROM samples WHERE key = ?", (int(query),)).fetchone()
-            if row is None:
-                raise KeyError(f"no indexed sample has key {query}")
-            return np.frombuffer(row[0], dtype=np.float32), int(query)
+            row = self._db.execute("SELECT key, embedding, checksum, path FROM samples WHERE key = ?",
+                                   (int(query),)).fetchone()
+            if row is None or not self._intact([row]):
+                raise KeyError(f"no indexed sample has key {query}" if row is None else
+                               f"the stored embedding of key {query} ({row[3]}) is damaged; it is re-analysed "
+                               "by the next `samplemind index`")
+            return np.frombuffer(row[1], dtype=np.float32), int(query)
         if isinstance(query, Analysis):
             return np.asarray(query.embedding, dtype=np.float32), self._key_of(query.path)
         if isinstance(query, (str, os.PathLike)):
@@ -366,6 +378,23 @@ class SimilarityIndex:
             raise ValueError("query vector must be finite and not all zero")
         return (vector / largest).astype(np.float32), None  # scaled first: huge values stay finite
 
+    def _intact(self, rows: list[Any]) -> list[Any]:
+        """The rows (key, embedding, checksum, path, ...) whose embedding matches its
+        checksum. A damaged one is reported, left out and marked outdated, so that the
+        next upgrade() re-analyses its file instead of it silently never matching."""
+        intact, damaged = [], []
+        for row in rows:
+            (damaged if row[2] is not None and row[2] != _checksum(row[1]) else intact).append(row)
+        for row in damaged:
+            log.warning("similarity index: the stored embedding of %s (key %d) is damaged; it will be "
+                        "re-analysed", row[3], row[0])
+            with self._lock:
+                self._db.execute("UPDATE samples SET embedding_version = 0 WHERE key = ?", (row[0],))
+                graph = getattr(self, "_index", None)  # None while the first graph is built
+                if graph is not None and graph.contains(int(row[0])):
+                    graph.remove(int(row[0]))
+        return intact
+
     def _key_of(self, path: str | None) -> int | None:
         if path is None:
             return None
@@ -381,10 +410,10 @@ class SimilarityIndex:
         for start in range(0, len(candidates), _SQL_BATCH):  # SQLite caps the parameters of one query
             chunk = candidates[start : start + _SQL_BATCH]
             marks = ", ".join("?" * len(chunk))
-            rows += self._db.execute(f"SELECT key, path, embedding, descriptors FROM samples WHERE key IN ({marks})",
-                                     chunk).fetchall()
+            rows += self._db.execute(f"SELECT key, embedding, checksum, path, descriptors FROM samples "
+                                     f"WHERE key IN ({marks})", chunk).fetchall()
         kept = []  # (key, path, embedding, descriptors JSON) of the candidates the filters accept
-        for key, path, blob, text in rows:
+        for key, blob, _, path, text in self._intact(rows):
             if filters is None or filters.accepts(json.loads(text)):
                 kept.append((int(key), path, np.frombuffer(blob, dtype=np.float32), text))
         if not kept:
@@ -433,6 +462,25 @@ def _aspect_similarities(query: Vector, candidates: npt.NDArray[np.float32]) -> 
 def _unit(vector: Vector) -> Vector:
     norm = float(np.linalg.norm(vector))
     return vector / norm if norm > 0 else vector
+
+
+def _refuse_an_emptied_database(database: Path, sidecar: Path) -> None:
+    """A database truncated to nothing would pass for a new library and the saved graph
+    be overwritten with an empty one: stop and say so while both can still be saved."""
+    if not database.exists() or database.stat().st_size > 0:
+        return
+    try:
+        count = int(json.loads(sidecar.read_text()).get("count", 0))
+    except (OSError, ValueError, TypeError):
+        return
+    if count > 0:
+        raise RuntimeError(f"{database} is empty (0 bytes) but the saved graph {sidecar.with_suffix('.usearch')} "
+                           f"holds {count} samples: the database was probably truncated. Restore it from a "
+                           "backup, or move both files away to start a new library; nothing was changed")
+
+
+def _checksum(blob: bytes) -> str:
+    return hashlib.blake2b(blob, digest_size=8).hexdigest()
 
 
 def _stored(path: str | os.PathLike[str]) -> str:
