@@ -382,7 +382,8 @@ class SimilarityIndex:
         """The rows (key, embedding, checksum, path, ...) whose embedding matches its
         checksum. A damaged one is reported, left out and marked outdated, so that the
         next upgrade() re-analyses its file instead of it silently never matching."""
-        intact, damaged = [], []
+        intact: list[Any] = []
+        damaged: list[Any] = []
         for row in rows:
             (damaged if row[2] is not None and row[2] != _checksum(row[1]) else intact).append(row)
         for row in damaged:
