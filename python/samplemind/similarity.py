@@ -15,6 +15,7 @@ fetches a generous candidate pool, which is then filtered and re-ranked exactly.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -23,7 +24,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -171,7 +172,7 @@ class SimilarityIndex:
         if broken:  # an index must never hold a vector that no cosine can be taken of
             raise ValueError(f"{broken[0]}: the embedding is not finite; nothing was indexed")
         for start in range(0, len(batch), _ADD_BATCH):
-            with self._lock:
+            with self._lock, self._transaction():
                 keys += [self._upsert(a) for a in batch[start : start + _ADD_BATCH]]
                 self._dirty = True
         return keys
@@ -189,8 +190,7 @@ class SimilarityIndex:
     def outdated_paths(self) -> list[str]:
         """Files indexed by another embedding version: not searchable until re-analysed
         (upgrade(); `samplemind index`, `search` and the server run it by themselves)."""
-        rows = self._db.execute("SELECT path FROM samples WHERE embedding_version <> ? ORDER BY key",
-                                (EMBEDDING_VERSION,))
+        rows = self._rows("SELECT path FROM samples WHERE embedding_version <> ? ORDER BY key", (EMBEDDING_VERSION,))
         return [row[0] for row in rows]
 
     def upgrade(self, *, workers: int = 0, cache: ResultCache | None = None,
@@ -203,7 +203,7 @@ class SimilarityIndex:
     def remove(self, paths: Iterable[str | os.PathLike[str]]) -> int:
         """Removes samples by path; returns how many were indexed."""
         removed = 0
-        with self._lock:
+        with self._lock, self._transaction():
             for path in paths:
                 row = self._db.execute("SELECT key FROM samples WHERE path = ?", (_stored(path),)).fetchone()
                 if row is None:
@@ -250,10 +250,8 @@ class SimilarityIndex:
         return answers
 
     def stats(self) -> dict[str, Any]:
-        count = self._db.execute("SELECT COUNT(*) FROM samples WHERE embedding_version = ?",
-                                 (EMBEDDING_VERSION,)).fetchone()[0]
-        outdated = self._db.execute("SELECT COUNT(*) FROM samples WHERE embedding_version <> ?",
-                                    (EMBEDDING_VERSION,)).fetchone()[0]
+        count = self._rows("SELECT COUNT(*) FROM samples WHERE embedding_version = ?", (EMBEDDING_VERSION,))[0][0]
+        outdated = self._rows("SELECT COUNT(*) FROM samples WHERE embedding_version <> ?", (EMBEDDING_VERSION,))[0][0]
         size = self._graph_path.stat().st_size if self._graph_path.exists() else 0
         return {"samples": int(count), "outdated": int(outdated), "embedding_version": EMBEDDING_VERSION,
                 "dimensions": self._ndim, "index_file": str(self._graph_path), "index_bytes": size}
@@ -316,16 +314,15 @@ class SimilarityIndex:
             sidecar = json.loads(self._sidecar_path.read_text())
         except (OSError, ValueError):
             return False
-        rows = self._db.execute("SELECT COUNT(*) FROM samples WHERE embedding_version = ?",
-                                (EMBEDDING_VERSION,)).fetchone()[0]
+        rows = self._rows("SELECT COUNT(*) FROM samples WHERE embedding_version = ?", (EMBEDDING_VERSION,))[0][0]
         return (self._graph_path.exists() and sidecar.get("embedding_version") == EMBEDDING_VERSION
                 and sidecar.get("count") == rows and sidecar.get("ndim") == self._ndim
                 and sidecar.get("sha256") == _sha256(self._graph_path))
 
     def _graph_from_rows(self) -> Index:
         graph = self._new_graph()
-        rows = self._intact(self._db.execute("SELECT key, embedding, checksum, path FROM samples "
-                                             "WHERE embedding_version = ?", (EMBEDDING_VERSION,)).fetchall())
+        rows = self._intact(self._rows("SELECT key, embedding, checksum, path FROM samples WHERE embedding_version = ?",
+                                       (EMBEDDING_VERSION,)))
         if rows:
             keys = np.array([r[0] for r in rows], dtype=np.uint64)
             vectors = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
@@ -355,8 +352,8 @@ class SimilarityIndex:
     def _resolve(self, query: Query) -> tuple[Vector, int | None]:
         """(embedding, key of the query when it is indexed)."""
         if isinstance(query, (int, np.integer)) and not isinstance(query, bool):
-            row = self._db.execute("SELECT key, embedding, checksum, path FROM samples WHERE key = ?",
-                                   (int(query),)).fetchone()
+            found = self._rows("SELECT key, embedding, checksum, path FROM samples WHERE key = ?", (int(query),))
+            row = found[0] if found else None
             if row is None or not self._intact([row]):
                 raise KeyError(f"no indexed sample has key {query}" if row is None else
                                f"the stored embedding of key {query} ({row[3]}) is damaged; it is re-analysed "
@@ -377,6 +374,26 @@ class SimilarityIndex:
         if not math.isfinite(largest) or largest == 0.0:
             raise ValueError("query vector must be finite and not all zero")
         return (vector / largest).astype(np.float32), None  # scaled first: huge values stay finite
+
+    def _rows(self, statement: str, parameters: Sequence[Any] = ()) -> list[Any]:
+        """A read, fetched whole under the lock. Every statement on the shared connection
+        runs one at a time: a write that met an open read snapshot of this connection
+        would be refused at once ("database is locked") once another connection (the
+        server's job store) had written since."""
+        with self._lock:
+            return self._db.execute(statement, parameters).fetchall()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction (the caller holds the lock): a batch commits once, and
+        BEGIN IMMEDIATE waits for the write lock up front instead of failing midway."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def _intact(self, rows: list[Any]) -> list[Any]:
         """The rows (key, embedding, checksum, path, ...) whose embedding matches its
@@ -399,8 +416,8 @@ class SimilarityIndex:
     def _key_of(self, path: str | None) -> int | None:
         if path is None:
             return None
-        row = self._db.execute("SELECT key FROM samples WHERE path = ?", (_stored(path),)).fetchone()
-        return int(row[0]) if row else None
+        found = self._rows("SELECT key FROM samples WHERE path = ?", (_stored(path),))
+        return int(found[0][0]) if found else None
 
     def _rank(self, query: Vector, candidates: list[int], k: int, min_similarity: float,
               filters: SearchFilters | None, scale: Vector, own: int | None = None) -> list[SearchResult]:
@@ -411,8 +428,8 @@ class SimilarityIndex:
         for start in range(0, len(candidates), _SQL_BATCH):  # SQLite caps the parameters of one query
             chunk = candidates[start : start + _SQL_BATCH]
             marks = ", ".join("?" * len(chunk))
-            rows += self._db.execute(f"SELECT key, embedding, checksum, path, descriptors FROM samples "
-                                     f"WHERE key IN ({marks})", chunk).fetchall()
+            rows += self._rows(f"SELECT key, embedding, checksum, path, descriptors FROM samples WHERE key IN ({marks})",
+                               chunk)
         kept = []  # (key, path, embedding, descriptors JSON) of the candidates the filters accept
         for key, blob, _, path, text in self._intact(rows):
             if filters is None or filters.accepts(json.loads(text)):
