@@ -274,3 +274,17 @@ def test_a_second_server_on_the_same_data_folder_is_refused(tmp_path: Path) -> N
         _kill(first)
     third, _ = _start_server(tmp_path / "data", tmp_path / "library")  # kill -9 left no lock behind
     _kill(third)
+
+
+async def test_a_job_that_broke_with_files_left_resumes_at_start(aiohttp_client: Any, tmp_path: Path) -> None:
+    files = write_library(tmp_path / "library", 4)
+    (tmp_path / "data").mkdir()
+    store = JobStore(tmp_path / "data" / "samplemind.sqlite3")
+    store.create("broken-job", "index", [(f.name, str(f)) for f in files], None)
+    store.set_status("broken-job", "failed")  # as a bug or a full disk left it, every file pending
+    store.close()
+    client = await aiohttp_client(create_app(server_config(tmp_path / "data", tmp_path / "library")))
+    state = await wait_for_status(client, "broken-job")
+    assert (state["status"], state["processed"], state["errors"]) == ("completed", 4, 0)
+    assert state["finished_at"] is not None
+    assert (await (await client.get("/similarity/stats")).json())["total_indexed"] == 4

@@ -110,7 +110,11 @@ class JobRunner:
     # --- lifecycle -------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Resumes the jobs a previous process left queued or running, then serves."""
+        """Resumes the jobs a previous process left queued or running, and those that
+        broke with files still to do, then serves."""
+        for job_id in await self._io(self.store.interrupted_failures):
+            log.info("job %s failed with files left to analyse; resuming it", job_id)
+            await self._io(self.store.set_status, job_id, "queued")
         for job_id in await self._io(self.store.active_jobs):
             await self._io(self.store.set_status, job_id, "queued")
             self.enqueue(job_id)

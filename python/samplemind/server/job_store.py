@@ -128,6 +128,15 @@ class JobStore:
                                     " AND status IN (?, ?)", ACTIVE).fetchall()
         return {r[0] for r in rows}
 
+    def interrupted_failures(self) -> list[str]:
+        """Failed jobs that still have files to analyse: they broke (a bug, a full disk)
+        rather than failing file by file, so a restart gives them another run."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT job_id FROM server_jobs j WHERE status = 'failed' AND EXISTS (SELECT 1 FROM "
+                "server_job_files f WHERE f.job_id = j.job_id AND f.state = 'pending') ORDER BY created_at").fetchall()
+        return [r[0] for r in rows]
+
     def all_upload_dirs(self) -> set[str]:
         """Upload folders of every stored job, finished ones included."""
         with self._lock:
@@ -143,8 +152,9 @@ class JobStore:
             elif status in TERMINAL:
                 self._db.execute("UPDATE server_jobs SET status = ?, finished_at = ? WHERE job_id = ?",
                                  (status, now, job_id))
-            else:
-                self._db.execute("UPDATE server_jobs SET status = ? WHERE job_id = ?", (status, job_id))
+            else:  # queued again (resumed): not finished any more
+                self._db.execute("UPDATE server_jobs SET status = ?, finished_at = NULL WHERE job_id = ?",
+                                 (status, job_id))
 
     def delete(self, job_id: str) -> None:
         with self._transaction():
