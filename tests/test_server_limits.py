@@ -186,3 +186,16 @@ async def test_hostile_bodies_get_a_4xx_never_a_500(aiohttp_client: Any, tmp_pat
         assert 400 <= response.status < 500, (path, response.status, await response.text())
         assert set((await response.json())["error"]) == {"code", "message"}
     assert _no_uploads_left(tmp_path / "data")
+
+
+async def test_an_idle_live_stream_is_closed_and_frees_its_slot(aiohttp_client: Any, tmp_path: Path) -> None:
+    client = await aiohttp_client(create_app(server_config(tmp_path / "data", max_live_streams=1,
+                                                           live_idle_seconds=0.3)))
+    async with client.ws_connect("/ws/analysis") as idle:
+        await idle.send_json({"sample_rate": 44100, "channels": 1})
+        assert (await idle.receive_json())["type"] == "ready"
+        error = await asyncio.wait_for(idle.receive_json(), timeout=10)  # then nothing is sent
+        assert error["error"]["code"] == "timeout" and "nothing received for 0.3 s" in error["error"]["message"]
+    async with client.ws_connect("/ws/analysis") as next_one:  # the slot is free again
+        await next_one.send_json({"sample_rate": 44100, "channels": 1})
+        assert (await next_one.receive_json())["type"] == "ready"

@@ -63,6 +63,8 @@ async def test_live_float32_clicks_count_onsets_and_match_offline_analysis(
 
 @pytest.mark.parametrize("first, expected", [
     ({"sample_rate": 0, "channels": 1}, "sample_rate"),
+    ({"sample_rate": 1, "channels": 1}, "sample_rate must be in [1000, 1536000] Hz, got 1"),
+    ({"sample_rate": True, "channels": 1}, "as numbers, got True"),
     ({"sample_rate": 44100, "channels": 0}, "channels"),
     ({"channels": 1}, "sample_rate"),
     ({"sample_rate": 44100, "channels": 1, "sample_format": "mp3"}, "sample_format"),

@@ -14,6 +14,7 @@
 #include "features/level_meter.hpp"
 #include "features/loudness_meter.hpp"
 #include "number_text.hpp"
+#include "decode/header_reader.hpp"
 #include "model/category_model.hpp"
 #include "stage_timer.hpp"
 #include "samplemind/analyzer.hpp"
@@ -30,8 +31,11 @@ constexpr std::size_t kChunkFrames = 4096;
 constexpr std::size_t kPipeBlocks = 4;
 
 void check_stream_format(double sample_rate, int channels) {
-    if (!(sample_rate >= 1.0 && sample_rate <= 1e7)) {
-        throw std::invalid_argument("sample_rate must be in [1, 10000000] Hz, got " + number_text(sample_rate));
+    // The range files are held to: a stream at 1 Hz would make the resampler's filter
+    // (and the work per block) enormous before any audio arrives.
+    if (!(sample_rate >= decode::kMinSampleRate && sample_rate <= decode::kMaxSampleRate)) {
+        throw std::invalid_argument("sample_rate must be in [" + number_text(decode::kMinSampleRate) + ", " +
+                                    number_text(decode::kMaxSampleRate) + "] Hz, got " + number_text(sample_rate));
     }
     if (channels < 1 || channels > 256) {
         throw std::invalid_argument("channels must be in [1, 256], got " + std::to_string(channels));

@@ -35,6 +35,8 @@ class ServerConfig:
     """Concurrent /ws/analysis streams; more are answered 503."""
     max_ws_message_bytes: int = 4 * MiB
     max_stream_seconds: float = 3600.0
+    live_idle_seconds: float = 30.0
+    """A live stream that sends nothing for this long is closed (408), freeing its slot."""
     chunk_files: int = 16
     """Files handed to the engine at a time; a crash can cost at most two chunks' work."""
     max_attempts: int = 3
@@ -48,6 +50,8 @@ class ServerConfig:
                      "search_concurrency"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if not self.live_idle_seconds > 0:
+            raise ValueError(f"live_idle_seconds must be > 0, got {self.live_idle_seconds}")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be in [0, 65535], got {self.port}")
         if self.workers < 0:

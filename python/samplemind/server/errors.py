@@ -12,7 +12,7 @@ log = logging.getLogger("samplemind.server")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-          409: "conflict", 413: "too_large", 415: "unsupported_media_type", 503: "unavailable"}
+          408: "timeout", 409: "conflict", 413: "too_large", 415: "unsupported_media_type", 503: "unavailable"}
 
 
 class ApiError(Exception):

@@ -115,7 +115,14 @@ async def _live_session(request: web.Request, ws: web.WebSocketResponse) -> None
     config = request.app[CONFIG]
     stream: StreamingAnalyzer | None = None
     dtype, scale, frame_bytes = np.dtype("<f4"), 1.0, 4
-    async for message in ws:
+    while True:
+        try:  # an idle stream would hold one of the few slots for ever
+            message = await ws.receive(timeout=config.live_idle_seconds)
+        except asyncio.TimeoutError:
+            raise ApiError(408, f"nothing received for {config.live_idle_seconds:g} s; closing the stream",
+                           "timeout") from None
+        if message.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
+            return
         if message.type == WSMsgType.TEXT:
             command = _command(message.data)
             if stream is None:
@@ -160,6 +167,9 @@ def _open_stream(header: dict[str, Any]) -> tuple[StreamingAnalyzer, np.dtype[An
     sample_format = header.get("sample_format", "float32")
     if sample_format not in _SAMPLE_FORMATS:
         raise ApiError(400, f"sample_format must be one of {sorted(_SAMPLE_FORMATS)}, got {sample_format!r}")
+    rate, channels = header.get("sample_rate"), header.get("channels")
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (rate, channels)):
+        raise ApiError(400, f"header needs sample_rate (Hz) and channels as numbers, got {rate!r} and {channels!r}")
     try:
         stream = StreamingAnalyzer(float(header["sample_rate"]), int(header["channels"]))
     except (KeyError, TypeError, ValueError) as error:
