@@ -298,3 +298,23 @@ def test_a_truncated_database_is_not_taken_for_a_new_library(library: tuple[Path
     with pytest.raises(RuntimeError, match="is empty .0 bytes. but the saved graph .* holds 3 samples"):
         SimilarityIndex(data)
     assert graph.read_bytes() == saved  # kept for whoever restores the database
+
+
+def test_samples_another_process_indexes_are_found_and_never_overwritten(
+        library: tuple[Path, list[Path], list[str]], tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    _, paths, _ = library
+    data = tmp_path / "data"
+    with SimilarityIndex(data) as serving:  # as a server holds it open
+        assert serving.add_paths(paths[:3]) == []
+        serving.save()
+        subprocess.run([sys.executable, "-m", "samplemind", "index", *map(str, paths[3:6]), "--data-dir", str(data)],
+                       capture_output=True, text=True, check=True, timeout=300)
+        hit = serving.search(paths[4], k=1)[0]
+        assert (hit.path, hit.similarity) == (str(paths[4]), 1.0)  # the other process's sample, by its own key
+        assert len(serving) == 6
+    with SimilarityIndex(data) as reopened:  # the server's save on close wrote all six
+        sidecar = __import__("json").loads((data / f"similarity-v{samplemind.EMBEDDING_VERSION}.json").read_text())
+        assert sidecar["count"] == len(reopened) == 6

@@ -159,6 +159,7 @@ class SimilarityIndex:
         if "checksum" not in columns:  # an index from before checksums: its rows get one when re-indexed
             self._db.execute("ALTER TABLE samples ADD COLUMN checksum TEXT")
         self._ndim = sum(size for _, size, _ in EMBEDDING_ASPECTS.values())
+        self._data_version = self._rows("PRAGMA data_version")[0][0]
         self._index = self._open_graph()
         self._dirty = False
 
@@ -230,6 +231,7 @@ class SimilarityIndex:
         if not 0.0 <= min_similarity <= 1.0:
             raise ValueError(f"min_similarity must be in [0, 1], got {min_similarity}")
         scale = _aspect_scale(weights, self._ndim)
+        self._catch_up()
         resolved = [self._resolve(q) for q in queries]
         vectors = np.stack([v for v, _ in resolved]) if resolved else np.zeros((0, self._ndim), np.float32)
         with self._lock:
@@ -260,6 +262,7 @@ class SimilarityIndex:
 
     def save(self) -> None:
         """Writes the graph atomically with its checksum sidecar (no-op when unchanged)."""
+        self._catch_up()
         with self._lock:
             if not self._dirty or self.read_only:
                 return
@@ -374,6 +377,21 @@ class SimilarityIndex:
         if not math.isfinite(largest) or largest == 0.0:
             raise ValueError("query vector must be finite and not all zero")
         return (vector / largest).astype(np.float32), None  # scaled first: huge values stay finite
+
+    def _catch_up(self) -> None:
+        """Another process (`samplemind index` beside a server) may have changed the
+        samples: SQLite's data_version says so cheaply, and then the graph is rebuilt
+        from the rows if it no longer holds the same samples (so that searches find the
+        new ones, and a save never writes a stale graph)."""
+        version = self._rows("PRAGMA data_version")[0][0]
+        if version == self._data_version:
+            return
+        with self._lock:
+            self._data_version = version
+            rows = self._rows("SELECT COUNT(*) FROM samples WHERE embedding_version = ?", (EMBEDDING_VERSION,))[0][0]
+            if rows != len(self._index):
+                self._index = self._graph_from_rows()
+                self._dirty = True
 
     def _rows(self, statement: str, parameters: Sequence[Any] = ()) -> list[Any]:
         """A read, fetched whole under the lock. Every statement on the shared connection
