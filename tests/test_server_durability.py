@@ -288,3 +288,15 @@ async def test_a_job_that_broke_with_files_left_resumes_at_start(aiohttp_client:
     assert (state["status"], state["processed"], state["errors"]) == ("completed", 4, 0)
     assert state["finished_at"] is not None
     assert (await (await client.get("/similarity/stats")).json())["total_indexed"] == 4
+
+
+async def test_a_write_ahead_log_deleted_under_the_server_stops_new_work(aiohttp_client: Any, tmp_path: Path) -> None:
+    files = write_library(tmp_path / "library", 1)
+    client = await aiohttp_client(create_app(server_config(tmp_path / "data", tmp_path / "library")))
+    assert (await client.get("/health")).status == 200
+    (tmp_path / "data" / "samplemind.sqlite3-wal").unlink()
+    health = await client.get("/health")
+    body = await health.json()
+    assert health.status == 503 and body["status"] == "damaged" and "samplemind.sqlite3-wal was removed" in body["reason"]
+    refused = await client.post("/batch/analyze", json={"paths": [str(files[0])]})
+    assert refused.status == 503 and "the job store is damaged" in (await refused.json())["error"]["message"]

@@ -73,6 +73,7 @@ class JobStore:
     """Thread-safe (one connection behind a lock); call it off the event loop."""
 
     def __init__(self, database: Path) -> None:
+        self.database = Path(database)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(database, timeout=60.0, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -80,6 +81,15 @@ class JobStore:
         with self._transaction():
             for statement in _SCHEMA.split(";"):
                 self._db.execute(statement)
+
+    def damage(self) -> str | None:
+        """Why the store can no longer keep what it acknowledges, or None. With the
+        database or its write-ahead log deleted under a running server, SQLite goes on
+        writing into files no one will read again: every later 202 would be a lie."""
+        for path in (self.database, self.database.with_name(self.database.name + "-wal")):
+            if not path.exists():
+                return f"{path} was removed while the server ran; restart it to recover"
+        return None
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:

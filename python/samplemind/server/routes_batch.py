@@ -33,6 +33,9 @@ async def submit_job(request: web.Request, kind: str) -> web.Response:
     """Stores a job (uploads fsync'd, rows committed) and queues it: the 202 is the
     durability point. `kind` is "analyze" or "index" (index jobs keep their uploads)."""
     config, runner = request.app[CONFIG], request.app[RUNNER]
+    damage = request.app[STORE].damage()
+    if damage is not None:  # refuse rather than acknowledge what cannot be kept
+        raise ApiError(503, f"the job store is damaged: {damage}", "unavailable")
     if runner.active_count() >= config.max_queued_jobs:
         raise ApiError(503, f"{config.max_queued_jobs} jobs are already queued or running; retry later",
                        "overloaded")
