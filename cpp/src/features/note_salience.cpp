@@ -42,8 +42,10 @@ void NoteSalience::find_peaks(const float* magnitude) {
     }
 }
 
-NoteSalience::Peak* NoteSalience::nearest(double hz) {
-    const auto above = std::lower_bound(peaks_.begin(), peaks_.end(), hz, [](const Peak& p, double f) { return p.hz < f; });
+NoteSalience::Peak* NoteSalience::nearest(double hz, std::vector<Peak>::iterator& from) {
+    // Harmonics rise, so each search starts where the previous one ended.
+    const auto above = std::lower_bound(from, peaks_.end(), hz, [](const Peak& p, double f) { return p.hz < f; });
+    from = above == peaks_.begin() ? above : std::prev(above);
     Peak* best = nullptr;
     if (above != peaks_.end()) best = &*above;
     if (above != peaks_.begin() && (!best || hz - std::prev(above)->hz < best->hz - hz)) best = &*std::prev(above);
@@ -52,8 +54,11 @@ NoteSalience::Peak* NoteSalience::nearest(double hz) {
 
 double NoteSalience::salience(double f0, bool remove) {
     double sum = 0.0, base = 0.0, strongest = 0.0;
-    for (int h = 1; h <= kHarmonics && h * f0 <= kMaxPeakHz; ++h) {
-        Peak* peak = nearest(h * f0);
+    if (peaks_.empty()) return 0.0;
+    const double last_hz = peaks_.back().hz / (1.0 - kTolerance);  // above it, no peak is within tolerance
+    auto from = peaks_.begin();
+    for (int h = 1; h <= kHarmonics && h * f0 <= kMaxPeakHz && h * f0 <= last_hz; ++h) {
+        Peak* peak = nearest(h * f0, from);
         if (!peak) continue;
         sum += (f0 + kAlpha) / (h * f0 + kBeta) * peak->remaining;
         strongest = std::max(strongest, peak->remaining);

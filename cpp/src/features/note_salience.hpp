@@ -56,7 +56,7 @@ private:
     };
     void find_peaks(const float* magnitude);
     double salience(double f0, bool remove);
-    Peak* nearest(double hz);
+    Peak* nearest(double hz, std::vector<Peak>::iterator& from);
 
     double bin_hz_;
     std::size_t first_bin_, last_bin_;
