@@ -17,6 +17,7 @@ NoteSalience::NoteSalience(double sample_rate, int n_fft)
       last_bin_(std::min(static_cast<std::size_t>(n_fft) / 2 - 1,
                          static_cast<std::size_t>(std::min(kMaxPeakHz, sample_rate / 2) / bin_hz_))) {
     peaks_.reserve(last_bin_);
+    candidates_.reserve(3 * kMaxPeaks);
 }
 
 void NoteSalience::find_peaks(const float* magnitude) {
@@ -52,7 +53,7 @@ NoteSalience::Peak* NoteSalience::nearest(double hz, std::vector<Peak>::iterator
     return best && std::abs(best->hz - hz) <= kTolerance * hz ? best : nullptr;
 }
 
-double NoteSalience::salience(double f0, bool remove) {
+double NoteSalience::salience(double f0, bool remove, std::uint64_t* matched) {
     double sum = 0.0, base = 0.0, strongest = 0.0;
     if (peaks_.empty()) return 0.0;
     const double last_hz = peaks_.back().hz / (1.0 - kTolerance);  // above it, no peak is within tolerance
@@ -60,6 +61,7 @@ double NoteSalience::salience(double f0, bool remove) {
     for (int h = 1; h <= kHarmonics && h * f0 <= kMaxPeakHz && h * f0 <= last_hz; ++h) {
         Peak* peak = nearest(h * f0, from);
         if (!peak) continue;
+        if (matched) *matched |= std::uint64_t{1} << static_cast<std::size_t>(peak - peaks_.data());
         sum += (f0 + kAlpha) / (h * f0 + kBeta) * peak->remaining;
         strongest = std::max(strongest, peak->remaining);
         if (h <= 2) base = std::max(base, peak->remaining);
@@ -73,23 +75,32 @@ double NoteSalience::salience(double f0, bool remove) {
 
 std::size_t NoteSalience::analyse(const float* magnitude, std::array<Note, kMaxNotes>& notes) {
     find_peaks(magnitude);
+    candidates_.clear();
+    for (std::size_t p = 0; p < peaks_.size(); ++p) {
+        for (int h = 1; h <= 3; ++h) {
+            const double f0 = peaks_[p].hz / h;
+            if (f0 < kMinHz || f0 > kMaxF0Hz) continue;
+            Candidate c{f0, 0.0, 0, p};
+            c.salience = salience(f0, false, &c.matched);
+            candidates_.push_back(c);
+        }
+    }
     std::size_t count = 0;
     double first = 0.0;
     while (count < kMaxNotes) {
-        double best_f0 = 0.0, best = 0.0;
-        for (const Peak& peak : peaks_) {
-            if (peak.remaining <= 0.0) continue;
-            for (int h = 1; h <= 3; ++h) {
-                const double f0 = peak.hz / h;
-                if (f0 < kMinHz || f0 > kMaxF0Hz) continue;
-                const double s = salience(f0, false);
-                if (s > best) best = s, best_f0 = f0;
-            }
+        const Candidate* best = nullptr;  // the first of the largest, in peak order
+        for (const Candidate& c : candidates_) {
+            if (peaks_[c.generator].remaining > 0.0 && c.salience > (best ? best->salience : 0.0)) best = &c;
         }
-        if (best <= 0.0 || (count > 0 && best < kRelativeSalience * first)) break;
-        if (count == 0) first = best;
-        salience(best_f0, true);
-        notes[count++] = {69.0 + 12.0 * std::log2(best_f0 / 440.0), best};
+        if (!best || (count > 0 && best->salience < kRelativeSalience * first)) break;
+        if (count == 0) first = best->salience;
+        const double f0 = best->f0;
+        const std::uint64_t changed = best->matched;  // taking the note touches exactly these peaks
+        notes[count++] = {69.0 + 12.0 * std::log2(f0 / 440.0), best->salience};
+        salience(f0, true);
+        for (Candidate& c : candidates_) {
+            if (c.matched & changed) c.salience = salience(c.f0, false);
+        }
     }
     double claimed = 0.0, total = 0.0;
     for (const Peak& peak : peaks_) {

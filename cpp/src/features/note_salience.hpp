@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace samplemind::features {
@@ -54,13 +55,22 @@ private:
         double hz, amplitude, remaining;
         bool claimed;  // a harmonic of a note found so far
     };
+    // A candidate f0 keeps its salience and the peaks its harmonics met (a bit each:
+    // kMaxPeaks <= 64): after a note is taken only candidates sharing its peaks change.
+    struct Candidate {
+        double f0, salience;
+        std::uint64_t matched;
+        std::size_t generator;  // the peak it is a harmonic of
+    };
+    static_assert(kMaxPeaks <= 64);
     void find_peaks(const float* magnitude);
-    double salience(double f0, bool remove);
+    double salience(double f0, bool remove, std::uint64_t* matched = nullptr);
     Peak* nearest(double hz, std::vector<Peak>::iterator& from);
 
     double bin_hz_;
     std::size_t first_bin_, last_bin_;
     std::vector<Peak> peaks_;  // sorted by frequency
+    std::vector<Candidate> candidates_;
     double harmonicity_ = 0.0;
 };
 
