@@ -18,6 +18,7 @@ NoteSalience::NoteSalience(double sample_rate, int n_fft)
                          static_cast<std::size_t>(std::min(kMaxPeakHz, sample_rate / 2) / bin_hz_))) {
     peaks_.reserve(last_bin_);
     candidates_.reserve(3 * kMaxPeaks);
+    first_peak_from_bin_.resize(last_bin_ + 2);
 }
 
 void NoteSalience::find_peaks(const float* magnitude) {
@@ -43,23 +44,33 @@ void NoteSalience::find_peaks(const float* magnitude) {
     }
 }
 
-NoteSalience::Peak* NoteSalience::nearest(double hz, std::vector<Peak>::iterator& from) {
-    // Harmonics rise, so each search starts where the previous one ended.
-    const auto above = std::lower_bound(from, peaks_.end(), hz, [](const Peak& p, double f) { return p.hz < f; });
-    from = above == peaks_.begin() ? above : std::prev(above);
+NoteSalience::Peak* NoteSalience::nearest(double hz) {
+    // lower_bound by table: every peak before first_peak_from_bin_[k] lies under bin k,
+    // and peaks are local maxima, so at most a step or two remain.
+    const auto bin = static_cast<std::size_t>(hz / bin_hz_);
+    auto above = bin < first_peak_from_bin_.size() ? peaks_.begin() + static_cast<std::ptrdiff_t>(first_peak_from_bin_[bin])
+                                                   : peaks_.end();
+    while (above != peaks_.end() && above->hz < hz) ++above;
     Peak* best = nullptr;
     if (above != peaks_.end()) best = &*above;
     if (above != peaks_.begin() && (!best || hz - std::prev(above)->hz < best->hz - hz)) best = &*std::prev(above);
     return best && std::abs(best->hz - hz) <= kTolerance * hz ? best : nullptr;
 }
 
+void NoteSalience::index_peaks() {
+    std::size_t next = 0;
+    for (std::size_t k = 0; k < first_peak_from_bin_.size(); ++k) {
+        while (next < peaks_.size() && peaks_[next].hz < static_cast<double>(k) * bin_hz_) ++next;
+        first_peak_from_bin_[k] = next;
+    }
+}
+
 double NoteSalience::salience(double f0, bool remove, std::uint64_t* matched) {
     double sum = 0.0, base = 0.0, strongest = 0.0;
     if (peaks_.empty()) return 0.0;
     const double last_hz = peaks_.back().hz / (1.0 - kTolerance);  // above it, no peak is within tolerance
-    auto from = peaks_.begin();
     for (int h = 1; h <= kHarmonics && h * f0 <= kMaxPeakHz && h * f0 <= last_hz; ++h) {
-        Peak* peak = nearest(h * f0, from);
+        Peak* peak = nearest(h * f0);
         if (!peak) continue;
         if (matched) *matched |= std::uint64_t{1} << static_cast<std::size_t>(peak - peaks_.data());
         sum += (f0 + kAlpha) / (h * f0 + kBeta) * peak->remaining;
@@ -75,6 +86,7 @@ double NoteSalience::salience(double f0, bool remove, std::uint64_t* matched) {
 
 std::size_t NoteSalience::analyse(const float* magnitude, std::array<Note, kMaxNotes>& notes) {
     find_peaks(magnitude);
+    index_peaks();
     candidates_.clear();
     for (std::size_t p = 0; p < peaks_.size(); ++p) {
         for (int h = 1; h <= 3; ++h) {

@@ -65,12 +65,14 @@ private:
     static_assert(kMaxPeaks <= 64);
     void find_peaks(const float* magnitude);
     double salience(double f0, bool remove, std::uint64_t* matched = nullptr);
-    Peak* nearest(double hz, std::vector<Peak>::iterator& from);
+    void index_peaks();
+    Peak* nearest(double hz);
 
     double bin_hz_;
     std::size_t first_bin_, last_bin_;
     std::vector<Peak> peaks_;  // sorted by frequency
     std::vector<Candidate> candidates_;
+    std::vector<std::size_t> first_peak_from_bin_;  // per FFT bin: the first peak at or above it
     double harmonicity_ = 0.0;
 };
 
