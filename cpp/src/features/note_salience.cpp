@@ -69,9 +69,14 @@ double NoteSalience::salience(double f0, bool remove, std::uint64_t* matched) {
     double sum = 0.0, base = 0.0, strongest = 0.0;
     if (peaks_.empty()) return 0.0;
     const double last_hz = peaks_.back().hz / (1.0 - kTolerance);  // above it, no peak is within tolerance
+    bool rooted = false;  // a peak at the fundamental or the octave
     for (int h = 1; h <= kHarmonics && h * f0 <= kMaxPeakHz && h * f0 <= last_hz; ++h) {
+        // Without one the answer is 0 whatever the other partials hold (base stays 0),
+        // and it stays 0, as peaks do not move: skip them.
+        if (h == 3 && !rooted && !remove) return 0.0;
         Peak* peak = nearest(h * f0);
         if (!peak) continue;
+        rooted = rooted || h <= 2;
         if (matched) *matched |= std::uint64_t{1} << static_cast<std::size_t>(peak - peaks_.data());
         sum += (f0 + kAlpha) / (h * f0 + kBeta) * peak->remaining;
         strongest = std::max(strongest, peak->remaining);
