@@ -147,7 +147,9 @@ async def test_kill_minus_nine_of_samplemind_serve_loses_nothing(tmp_path: Path)
             async with session.post(f"{base}/batch/analyze", json={"paths": [str(f) for f in files]}) as response:
                 by_path = (await response.json())["job_id"]
             deadline = time.monotonic() + 60
-            while (await _get(session, f"{base}/batch/status/{uploaded}"))["processed"] < 16:  # one chunk stored
+            # One chunk stored: the results route reads the store ("processed" in the
+            # status also counts files still in flight, which a kill loses).
+            while len((await _get(session, f"{base}/batch/results/{uploaded}?limit=1000"))["results"]) < 16:
                 assert time.monotonic() < deadline
                 await asyncio.sleep(0.01)
     finally:

@@ -6,7 +6,7 @@
 namespace samplemind::features {
 namespace {
 constexpr double kTolerance = 0.03;  // relative: half a semitone is 2.9 %
-constexpr int kHarmonics = 40;  // as many as fit under kMaxPeakHz, up to this
+constexpr int kHarmonics = 40;  // as many as fit under kMaxPeakHz, up to this (Candidate holds 40)
 constexpr double kAlpha = 27.0, kBeta = 320.0;  // Klapuri's harmonic weights, Hz
 constexpr double kSharedPartial = 0.5;  // what a claimed partial keeps for another note
 }  // namespace
@@ -65,7 +65,7 @@ void NoteSalience::index_peaks() {
     }
 }
 
-double NoteSalience::salience(double f0, bool remove, std::uint64_t* matched) {
+double NoteSalience::salience(double f0, bool remove, Candidate* found) {
     double sum = 0.0, base = 0.0, strongest = 0.0;
     if (peaks_.empty()) return 0.0;
     const double last_hz = peaks_.back().hz / (1.0 - kTolerance);  // above it, no peak is within tolerance
@@ -77,7 +77,12 @@ double NoteSalience::salience(double f0, bool remove, std::uint64_t* matched) {
         Peak* peak = nearest(h * f0);
         if (!peak) continue;
         rooted = rooted || h <= 2;
-        if (matched) *matched |= std::uint64_t{1} << static_cast<std::size_t>(peak - peaks_.data());
+        if (found) {
+            const auto index = static_cast<std::size_t>(peak - peaks_.data());
+            found->matched |= std::uint64_t{1} << index;
+            found->harmonic[found->partials] = static_cast<std::uint8_t>(h);
+            found->peak[found->partials++] = static_cast<std::uint8_t>(index);
+        }
         sum += (f0 + kAlpha) / (h * f0 + kBeta) * peak->remaining;
         strongest = std::max(strongest, peak->remaining);
         if (h <= 2) base = std::max(base, peak->remaining);
@@ -85,6 +90,19 @@ double NoteSalience::salience(double f0, bool remove, std::uint64_t* matched) {
             peak->remaining *= h == 1 ? 0.0 : kSharedPartial;
             peak->claimed = true;
         }
+    }
+    return base >= 0.1 * strongest ? sum : 0.0;
+}
+
+// salience() over the partials found before, summed in the same order: the same number.
+double NoteSalience::rescore(const Candidate& c) const {
+    double sum = 0.0, base = 0.0, strongest = 0.0;
+    for (std::size_t i = 0; i < c.partials; ++i) {
+        const int h = c.harmonic[i];
+        const double remaining = peaks_[c.peak[i]].remaining;
+        sum += (c.f0 + kAlpha) / (h * c.f0 + kBeta) * remaining;
+        strongest = std::max(strongest, remaining);
+        if (h <= 2) base = std::max(base, remaining);
     }
     return base >= 0.1 * strongest ? sum : 0.0;
 }
@@ -97,9 +115,9 @@ std::size_t NoteSalience::analyse(const float* magnitude, std::array<Note, kMaxN
         for (int h = 1; h <= 3; ++h) {
             const double f0 = peaks_[p].hz / h;
             if (f0 < kMinHz || f0 > kMaxF0Hz) continue;
-            Candidate c{f0, 0.0, 0, p};
-            c.salience = salience(f0, false, &c.matched);
-            candidates_.push_back(c);
+            Candidate& c = candidates_.emplace_back();
+            c.f0 = f0, c.salience = 0.0, c.matched = 0, c.generator = p, c.partials = 0;
+            c.salience = salience(f0, false, &c);
         }
     }
     std::size_t count = 0;
@@ -116,7 +134,7 @@ std::size_t NoteSalience::analyse(const float* magnitude, std::array<Note, kMaxN
         notes[count++] = {69.0 + 12.0 * std::log2(f0 / 440.0), best->salience};
         salience(f0, true);
         for (Candidate& c : candidates_) {
-            if (c.matched & changed) c.salience = salience(c.f0, false);
+            if (c.matched & changed) c.salience = rescore(c);
         }
     }
     double claimed = 0.0, total = 0.0;

@@ -57,14 +57,19 @@ private:
     };
     // A candidate f0 keeps its salience and the peaks its harmonics met (a bit each:
     // kMaxPeaks <= 64): after a note is taken only candidates sharing its peaks change.
+    // Its harmonics' peaks are found once (peaks do not move); rescoring only reads
+    // their remaining amplitudes.
     struct Candidate {
         double f0, salience;
         std::uint64_t matched;
         std::size_t generator;  // the peak it is a harmonic of
+        std::uint8_t partials;  // how many of harmonic[] and peak[] hold a match
+        std::array<std::uint8_t, 40> harmonic, peak;
     };
     static_assert(kMaxPeaks <= 64);
     void find_peaks(const float* magnitude);
-    double salience(double f0, bool remove, std::uint64_t* matched = nullptr);
+    double salience(double f0, bool remove, Candidate* found = nullptr);
+    double rescore(const Candidate& candidate) const;
     void index_peaks();
     Peak* nearest(double hz);
 
