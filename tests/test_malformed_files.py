@@ -179,3 +179,16 @@ def test_a_good_file_after_every_bad_one_still_analyses(tmp_path: Path) -> None:
 
 def test_sndfile_library_is_found() -> None:
     assert "sndfile" in sndfile_path()
+
+
+@pytest.mark.parametrize("fmt", ["wav", "aiff", "flac"])
+def test_a_file_cut_short_is_analysed_and_says_so(tmp_path: Path, fmt: str) -> None:
+    y = (0.3 * np.sin(np.arange(44100 * 3) / 10)).astype(np.float32)
+    whole, cut = tmp_path / f"whole.{fmt}", tmp_path / f"cut.{fmt}"
+    sf.write(whole, y, 44100)
+    data = whole.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])  # the header still declares 3 s
+    intact, short = samplemind.analyze(whole), samplemind.analyze(cut)
+    assert not intact.truncated and intact.duration_s == pytest.approx(3.0)
+    assert short.truncated and 1.0 < short.duration_s < 2.0
+    assert short.to_dict()["truncated"] is True

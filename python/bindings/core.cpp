@@ -45,6 +45,7 @@ py::dict info_dict(const AudioInfo& info) {
     d["sample_format"] = info.sample_format;
     d["bit_depth"] = info.bit_depth;
     d["decoder"] = info.decoder;
+    d["truncated"] = info.truncated;
     return d;
 }
 

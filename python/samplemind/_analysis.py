@@ -23,7 +23,8 @@ _LEVEL = (
     "trailing_silence_s",
     "non_finite_samples",
 )
-_INFO = ("sample_rate", "channels", "frames", "duration_s", "container", "sample_format", "bit_depth", "decoder")
+_INFO = ("sample_rate", "channels", "frames", "duration_s", "container", "sample_format", "bit_depth", "decoder",
+         "truncated")
 VECTOR_FIELDS = ("mel_mean_db", "mfcc_mean", "mfcc_std", "chroma_mean", "pitch_class_profile", "embedding")
 _MUSICAL = (
     "loudness_lufs", "true_peak_dbtp", "loudness_range_lu",
@@ -75,6 +76,9 @@ class Analysis:
     """Bits per sample, 0 for compressed codecs."""
     decoder: str
     """"native", "libsndfile" or "buffer"."""
+    truncated: bool
+    """The file holds less audio than its header declares (cut short, or an overstated
+    data size): the analysis covers what is there."""
     analysis_sample_rate: float
     n_frames: int
     """STFT frames: 1 + resampled length // hop_length."""

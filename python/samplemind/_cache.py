@@ -33,7 +33,7 @@ from samplemind._exceptions import AnalysisCancelled, AnalysisError, _from_core
 
 __all__ = ["FileKey", "ResultCache"]
 
-SCHEMA_VERSION = 3  # 2: musical descriptors and the embedding; 3: vectors stored as a float32 blob
+SCHEMA_VERSION = 4  # 2: musical descriptors and the embedding; 3: vectors stored as a float32 blob; 4: truncated
 _HASH_CHUNK = 1 << 20
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -26,6 +26,9 @@ struct AudioInfo {
     int bit_depth = 0;
     /// "native" for the built-in WAV/AIFF readers, "libsndfile" otherwise.
     std::string decoder;
+    /// The file holds less audio than its header declares (cut short, or a data size
+    /// that overstates it): the analysis covers what is there.
+    bool truncated = false;
 };
 
 }  // namespace samplemind

@@ -57,6 +57,11 @@ Analysis analyze_file(const std::string& path, const AnalysisConfig& config, con
     analysis.info.sample_format = header.sample_format;
     analysis.info.bit_depth = header.bit_depth;
     analysis.info.decoder = header.decoder;
+    // A decoder that delivered fewer frames than the header promised (a FLAC cut short)
+    // tells the caller so, as the native readers do for an overstated data size.
+    // (MP3 headers only estimate the length, so they are not held to it.)
+    analysis.info.truncated =
+        header.truncated || (header.container != "mp3" && header.frames > 0 && frames < header.frames);
     return analysis;
 }
 

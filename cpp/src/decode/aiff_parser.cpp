@@ -117,7 +117,7 @@ std::unique_ptr<AudioDecoder> open_aiff(std::unique_ptr<io::ByteSource> source) 
     if (frames == 0) throw Error(ErrorCode::corrupt_data, src.name(), "no audio frames in the 'SSND' chunk");
 
     const PcmLayout layout{encoding, big_endian, static_cast<int>(common->channels), *data_offset,
-                           static_cast<std::int64_t>(frames)};
+                           static_cast<std::int64_t>(frames), frames < common->frames};
     return std::make_unique<PcmDecoder>(std::move(source), layout, common->sample_rate, aifc ? "aifc" : "aiff");
 }
 

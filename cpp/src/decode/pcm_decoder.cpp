@@ -115,6 +115,7 @@ PcmDecoder::PcmDecoder(std::unique_ptr<io::ByteSource> source, PcmLayout layout,
     info_.sample_format = encoding_name(layout_.encoding);
     info_.bit_depth = 8 * bytes_per_sample(layout_.encoding);
     info_.decoder = "native";
+    info_.truncated = layout_.truncated;
 }
 
 std::size_t PcmDecoder::read(std::span<float> out) {

@@ -26,6 +26,7 @@ struct PcmLayout {
     int channels = 0;
     std::uint64_t data_offset = 0;
     std::int64_t frames = 0;
+    bool truncated = false;  ///< the header declared more frames than the file holds
 };
 
 /// Converts stored samples to float exactly as libsndfile's sf_readf_float does

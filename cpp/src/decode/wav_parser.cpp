@@ -90,7 +90,7 @@ std::unique_ptr<AudioDecoder> open_wav(std::unique_ptr<io::ByteSource> source) {
 
     std::optional<WavFormat> format;
     std::optional<std::uint64_t> data_offset;
-    std::uint64_t data_size = 0;
+    std::uint64_t data_size = 0, declared_size = 0;
     std::uint64_t ds64_data_size = 0;
     std::uint64_t pos = 12;
     for (int chunk = 0; chunk < kMaxChunks && pos + 8 <= file_size; ++chunk) {
@@ -111,6 +111,7 @@ std::unique_ptr<AudioDecoder> open_wav(std::unique_ptr<io::ByteSource> source) {
             const std::uint64_t available = file_size - std::min(file_size, body);
             data_offset = body;
             data_size = to_end ? available : std::min(size, available);
+            declared_size = to_end ? available : size;
             if (format || data_size < size || to_end) break;  // nothing after it can be read
         }
         pos = body + size + (size & 1);  // chunks are padded to even sizes
@@ -132,7 +133,7 @@ std::unique_ptr<AudioDecoder> open_wav(std::unique_ptr<io::ByteSource> source) {
     if (frames == 0) throw Error(ErrorCode::corrupt_data, src.name(), "no audio frames in the 'data' chunk");
 
     const PcmLayout layout{encoding, false, static_cast<int>(format->channels), *data_offset,
-                           static_cast<std::int64_t>(frames)};
+                           static_cast<std::int64_t>(frames), declared_size / frame_bytes > frames};
     return std::make_unique<PcmDecoder>(std::move(source), layout, format->sample_rate, is_rf64 ? "rf64" : "wav");
 }
 
