@@ -366,15 +366,21 @@ def run_search(args: argparse.Namespace) -> int:
         )
         weights = _weights(args.weights)
         query: str | int = int(args.query) if args.query.isdigit() else args.query
+        def answer(index: SimilarityIndex) -> tuple[list[SearchResult], int]:
+            found = index.search(query, k=args.k, min_similarity=args.min_similarity, filters=filters,
+                                 weights=weights)
+            return found, len(index)
+
+        # Read-only (the graph memory-mapped); reopened for writing only when samples of an
+        # older embedding must be re-indexed first.
         with SimilarityIndex(args.data_dir, read_only=True) as index:
             outdated = bool(index.outdated_paths())
+            if not outdated:
+                results, indexed = answer(index)
         if outdated:
             with SimilarityIndex(args.data_dir) as index:
                 upgrade_index(index, args)
-        with SimilarityIndex(args.data_dir, read_only=True) as index:
-            results = index.search(query, k=args.k, min_similarity=args.min_similarity, filters=filters,
-                                   weights=weights)
-            indexed = len(index)
+                results, indexed = answer(index)
     except (ValueError, KeyError) as error:
         print(f"samplemind: error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -15,7 +15,6 @@ fetches a generous candidate pool, which is then filtered and re-ranked exactly.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
@@ -24,7 +23,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +41,7 @@ from samplemind._data_dir import resolve_data_dir
 from samplemind._embedding import EMBEDDING_ASPECTS, EMBEDDING_VERSION
 from samplemind._exceptions import AnalysisError
 from samplemind._keys import compatible_keys, parse_key
+from samplemind._sqlite import immediate_transaction
 
 log = logging.getLogger("samplemind.similarity")
 
@@ -173,7 +173,7 @@ class SimilarityIndex:
         if broken:  # an index must never hold a vector that no cosine can be taken of
             raise ValueError(f"{broken[0]}: the embedding is not finite; nothing was indexed")
         for start in range(0, len(batch), _ADD_BATCH):
-            with self._lock, self._transaction():
+            with self._lock, immediate_transaction(self._db):
                 keys += [self._upsert(a) for a in batch[start : start + _ADD_BATCH]]
                 self._dirty = True
         return keys
@@ -204,7 +204,7 @@ class SimilarityIndex:
     def remove(self, paths: Iterable[str | os.PathLike[str]]) -> int:
         """Removes samples by path; returns how many were indexed."""
         removed = 0
-        with self._lock, self._transaction():
+        with self._lock, immediate_transaction(self._db):
             for path in paths:
                 row = self._db.execute("SELECT key FROM samples WHERE path = ?", (_stored(path),)).fetchone()
                 if row is None:
@@ -400,18 +400,6 @@ class SimilarityIndex:
         server's job store) had written since."""
         with self._lock:
             return self._db.execute(statement, parameters).fetchall()
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """One write transaction (the caller holds the lock): a batch commits once, and
-        BEGIN IMMEDIATE waits for the write lock up front instead of failing midway."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
 
     def _intact(self, rows: list[Any]) -> list[Any]:
         """The rows (key, embedding, checksum, path, ...) whose embedding matches its

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from samplemind._sqlite import immediate_transaction
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS server_jobs (
     job_id TEXT PRIMARY KEY,
@@ -94,14 +96,8 @@ class JobStore:
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         """One write transaction (one fsync at COMMIT), under the connection's lock."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        with self._lock, immediate_transaction(self._db):
+            yield
 
     def close(self) -> None:
         with self._lock:
