@@ -73,7 +73,9 @@ double backbeat(const std::vector<float>& low, const std::vector<float>& mid, do
     // click, a synth stab) the pattern says nothing about where the beat is.
     double ks = 0, kk = 0, ss = 0;
     for (std::size_t i = 0; i < 16; ++i) ks += (kick[i] - 1) * (snare[i] - 1), kk += (kick[i] - 1) * (kick[i] - 1), ss += (snare[i] - 1) * (snare[i] - 1);
-    const double distinct = kk > 0 && ss > 0 ? std::max(0.0, 1.0 - ks / std::sqrt(kk * ss)) : 0.0;
+    // Saturating: a kit whose kick leaks into the snare's register (or the reverse)
+    // still plays a clear pattern once the folds differ at all.
+    const double distinct = kk > 0 && ss > 0 ? std::min(1.0, std::max(0.0, 1.0 - ks / std::sqrt(kk * ss)) / kDistinctFolds) : 0.0;
     double best = -1e300;
     for (std::size_t phase = 0; phase < 16; ++phase) {
         auto k = [&](std::size_t slot) { return kick[(slot + phase) % 16]; };
@@ -124,7 +126,7 @@ TempoEstimate estimate_tempo(const RhythmBands& bands, double frame_rate, double
     for (const double bpm : candidates(duration_s, loop)) {
         const double period = 60.0 * frame_rate / bpm;
         const double prior = std::log2(bpm / kPreferredBpm);
-        const double score = kPulseWeight * (circular_comb(r_high, period) + circular_comb(r_all, period)) +
+        const double score = kHighPulseWeight * circular_comb(r_high, period) + kAllPulseWeight * circular_comb(r_all, period) +
                              kBackbeatWeight * backbeat(bands.low(), bands.mid(), period) -
                              kSubdivisionWeight * std::max(0.0, circular_at(r_high, period / 8)) -
                              kPriorWeight * prior * prior;
