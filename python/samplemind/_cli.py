@@ -19,7 +19,7 @@ from samplemind import __version__
 from samplemind._analysis import Analysis
 from samplemind._batch import analyze_batch
 from samplemind._bench import ComparisonUnavailable, bench_main, format_report
-from samplemind._categories import CATEGORY_FILTER_NAMES
+from samplemind._categories import CATEGORIES, CATEGORY_FILTER_NAMES
 from samplemind._cache import ResultCache
 from samplemind._data_dir import ENV_VAR, default_data_dir, resolve_data_dir
 from samplemind._demo_pack import BROKEN_NAME, write_demo_pack
@@ -50,6 +50,13 @@ SEARCH_EXAMPLES = """examples:
   samplemind search kick.wav -k 20
   samplemind search 42 --weights timbre=1,pitch=0.5 --min-similarity 0.7
   samplemind search loop.wav --tempo 120-130 --key "A minor" --compatible-keys --format json
+  samplemind search --text "dusty snare"          # by name: abbreviations, prefixes, typos
+  samplemind search kick.wav --text 808            # like this kick, named 808
+"""
+SET_EXAMPLES = """examples:
+  samplemind set loops/funk.wav --tempo 96 --key "E minor"
+  samplemind set one-shots/thing.wav --category cymbal_ride
+  samplemind set loops/funk.wav --clear tempo      # back to the analysed tempo (--clear alone: all)
 """
 BENCH_EXAMPLES = """examples:
   samplemind bench --quick
@@ -95,9 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_dask_option(index)
     search = _command(
         commands, "search", "find the most similar indexed samples", SEARCH_EXAMPLES,
-        "Find indexed samples like QUERY (an audio file, or the key of an indexed sample).",
+        "Find indexed samples like QUERY (an audio file, or the key of an indexed sample), or whose "
+        "names match --text, or both.",
     )
-    search.add_argument("query", metavar="QUERY")
+    search.add_argument("query", nargs="?", metavar="QUERY")
+    search.add_argument("--text", metavar="WORDS", help='words of the name, e.g. "dusty snare" or "bd 808"')
     search.add_argument("-k", type=int, default=10, metavar="N", help="results (default 10)")
     search.add_argument("--min-similarity", type=float, default=0.0, metavar="S", help="in [0, 1]")
     search.add_argument("--weights", metavar="ASPECT=W,...", help="aspect weights, e.g. timbre=1,pitch=0.5")
@@ -110,6 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a category (kick, pad, drum_loop, ...) or a family (drums, tonal, fx, loops)")
     search.add_argument("--format", choices=("table", "json"), default="table")
     search.add_argument("--data-dir", type=Path, metavar="DIR", help="data folder (cache and index)")
+    correct = _command(
+        commands, "set", "correct a file's tempo, key or category", SET_EXAMPLES,
+        "Set the tempo, key or category of a file by hand. Corrections are kept apart from the analysis: "
+        "they outlive re-analysis and upgrades, and searches, filters and results use them (source \"user\").",
+    )
+    correct.add_argument("file", type=Path, metavar="FILE")
+    correct.add_argument("--tempo", type=float, metavar="BPM")
+    correct.add_argument("--key", help='musical key, e.g. "A minor" or Am')
+    correct.add_argument("--category", choices=sorted(CATEGORIES), metavar="NAME", help="kick, pad, drum_loop, ...")
+    correct.add_argument("--clear", nargs="*", choices=("tempo", "key", "category"), metavar="FIELD",
+                         help="remove these corrections (tempo, key, category; none named: all)")
+    correct.add_argument("--data-dir", type=Path, metavar="DIR", help="data folder (cache and index)")
     bench = _command(
         commands, "bench", "measure performance on this machine", BENCH_EXAMPLES,
         "Measure throughput per worker count, cached re-scans, memory and similarity search on a "
@@ -190,6 +211,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return run_index(args)
     if args.command == "search":
         return run_search(args)
+    if args.command == "set":
+        return run_set(args)
     if args.command == "bench":
         return run_bench_command(args)
     if args.command == "serve":
@@ -365,10 +388,14 @@ def run_search(args: argparse.Namespace) -> int:
             category=args.category,
         )
         weights = _weights(args.weights)
-        query: str | int = int(args.query) if args.query.isdigit() else args.query
+        if args.query is None and args.text is None:
+            raise ValueError("give a QUERY (an audio file or a sample's key), --text WORDS, or both")
+        query: str | int | None = int(args.query) if args.query and args.query.isdigit() else args.query
         def answer(index: SimilarityIndex) -> tuple[list[SearchResult], int]:
+            if query is None:
+                return index.search_text(args.text, k=args.k, filters=filters), len(index)
             found = index.search(query, k=args.k, min_similarity=args.min_similarity, filters=filters,
-                                 weights=weights)
+                                 weights=weights, text=args.text)
             return found, len(index)
 
         # Read-only (the graph memory-mapped); reopened for writing only when samples of an
@@ -401,7 +428,46 @@ def write_search(results: Sequence[SearchResult], output_format: str, stream: Te
         return
     for rank, r in enumerate(results, 1):
         tempo = f"{r.descriptors.get('tempo_bpm'):.0f} BPM" if r.descriptors.get("tempo_bpm") else ""
-        stream.write(f"{rank:>3}  {r.similarity:.3f}  {r.path}  {r.descriptors.get('key', '')}  {tempo}\n")
+        similarity = "    -" if r.similarity is None else f"{r.similarity:.3f}"
+        key = r.descriptors.get("key") or ""
+        stream.write(f"{rank:>3}  {similarity}  {r.path}  {key}  {tempo}\n")
+
+
+def run_set(args: argparse.Namespace) -> int:
+    """Sets or clears a file's corrections and prints the sample as results now show it."""
+    fields = {"tempo": "tempo_bpm", "key": "key", "category": "category"}
+    values = {"tempo_bpm": args.tempo, "key": args.key, "category": args.category}
+    changes = {name: value for name, value in values.items() if value is not None}
+    if args.clear is not None:
+        cleared = [fields[name] for name in args.clear] or list(fields.values())
+        if set(cleared) & set(changes):
+            print("samplemind: error: a field cannot be both set and cleared", file=sys.stderr)
+            return EXIT_USAGE
+        changes.update(dict.fromkeys(cleared))
+    if not changes:
+        print("samplemind: error: nothing to do: give --tempo, --key, --category or --clear", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.file.expanduser().is_file():
+        print(f"samplemind: error: no such file: {args.file}", file=sys.stderr)
+        return EXIT_USAGE
+    with SimilarityIndex(args.data_dir) as index:
+        try:
+            index.correct(args.file.expanduser(), **changes)
+        except ValueError as error:
+            print(f"samplemind: error: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        key = index.key_of(args.file.expanduser())
+        if key is None:
+            print(f"saved; {args.file} is not indexed yet: the correction applies once it is "
+                  "('samplemind index')", file=sys.stderr)
+            return EXIT_OK
+        shown = index.sample(key).descriptors
+    for name in fields.values():
+        source = shown[f"{name.removesuffix('_bpm')}_source"]
+        analysed = shown.get("analysis", {}).get(name)
+        note = f" (analysis: {analysed})" if source == "user" else ""
+        print(f"{name}: {shown.get(name)} [{source}]{note}")
+    return EXIT_OK
 
 
 def _range(text: str | None, option: str) -> tuple[float, float] | None:

@@ -36,16 +36,19 @@ from samplemind._analysis import Analysis
 from samplemind._api import analyze
 from samplemind._batch import analyze_batch
 from samplemind._cache import ResultCache
-from samplemind._categories import CATEGORY_FILTER_NAMES
+from samplemind._categories import CATEGORIES
+from samplemind._corrections import CORRECTIONS_SCHEMA, apply_corrections, checked_corrections
 from samplemind._data_dir import resolve_data_dir
 from samplemind._embedding import EMBEDDING_ASPECTS, EMBEDDING_VERSION
 from samplemind._exceptions import AnalysisError
-from samplemind._keys import compatible_keys, parse_key
+from samplemind._sample_fields import FIELDS_SCHEMA, SAMPLE_VIEW, SORTABLE, order_by, refresh_fields
+from samplemind._search_filters import SearchFilters
 from samplemind._sqlite import immediate_transaction
+from samplemind._text_search import TEXT_SCHEMA, index_words, match_expression
 
 log = logging.getLogger("samplemind.similarity")
 
-__all__ = ["MAX_WEIGHT", "SearchFilters", "SearchResult", "SimilarityIndex"]
+__all__ = ["MAX_WEIGHT", "SORTABLE", "SearchFilters", "SearchResult", "SimilarityIndex"]
 
 Vector = npt.NDArray[np.float32]
 Query = str | os.PathLike[str] | Analysis | npt.ArrayLike | int
@@ -61,6 +64,11 @@ CREATE TABLE IF NOT EXISTS samples (
     checksum TEXT
 )
 """
+# What a result is built from: (key, path, descriptors JSON, the user's tempo, key, category).
+_RESULT_COLUMNS = "key, path, descriptors, user_tempo_bpm, user_key, user_category"
+_MANY_MATCHES = 1000  # text matches past which a listing walks its order's index
+_MAX_TEXT_CANDIDATES = 20_000  # a text query with a similarity query: its first matches by path
+_EXACT_TEXT_CANDIDATES = 2_000  # up to this many, a similarity query with text ranks every match
 _DESCRIPTORS = ("duration_s", "tempo_bpm", "key", "is_loop", "pitch_hz", "pitch_note", "loudness_lufs",
                 "category", "category_family", "centroid_hz_mean")
 MAX_WEIGHT = 1e6
@@ -71,68 +79,27 @@ _ADD_BATCH = 1024  # vectors added per lock hold: searches wait at most this lon
 _SQL_BATCH = 900  # keys per IN (...) query
 
 
-@dataclass(frozen=True, kw_only=True)
-class SearchFilters:
-    """Constraints on results; None means no constraint. Ranges are inclusive."""
-
-    tempo_bpm: tuple[float, float] | None = None
-    key: str | None = None
-    """A key in any common spelling ("A minor", "Am", "Bb", "C♯ minor"); kept as analyses
-    write it ("A minor")."""
-    compatible_keys: bool = False
-    """Also accept the relative key and the keys a fifth up or down (and their relatives)."""
-    duration_s: tuple[float, float] | None = None
-    is_loop: bool | None = None
-    pitch_hz: tuple[float, float] | None = None
-    category: str | None = None
-    """A category ("kick"), a family ("drums") or "unknown": see samplemind.CATEGORIES."""
-
-    def __post_init__(self) -> None:
-        """Validates every field (ValueError naming it) and spells the key as analyses do."""
-        if self.category is not None and self.category not in CATEGORY_FILTER_NAMES:
-            raise ValueError(f"unknown category {self.category!r}; one of: {', '.join(CATEGORY_FILTER_NAMES)}")
-        if self.key is not None:
-            object.__setattr__(self, "key", parse_key(self.key))
-        for name in ("tempo_bpm", "duration_s", "pitch_hz"):
-            bounds = getattr(self, name)
-            if bounds is not None and not (len(bounds) == 2 and math.isfinite(bounds[0]) and math.isfinite(bounds[1])
-                                           and 0 <= bounds[0] <= bounds[1]):
-                raise ValueError(f"{name} must be (low, high) with 0 <= low <= high, got {bounds!r}")
-
-    def accepts(self, descriptors: Mapping[str, Any]) -> bool:
-        if self.category is not None and self.category not in (descriptors.get("category"),
-                                                               descriptors.get("category_family")):
-            return False
-        if self.tempo_bpm and not _within(descriptors.get("tempo_bpm"), self.tempo_bpm):
-            return False
-        if self.duration_s and not _within(descriptors.get("duration_s"), self.duration_s):
-            return False
-        if self.pitch_hz and not _within(descriptors.get("pitch_hz"), self.pitch_hz):
-            return False
-        if self.is_loop is not None and bool(descriptors.get("is_loop")) != self.is_loop:
-            return False
-        if self.key is not None:
-            wanted = compatible_keys(self.key) if self.compatible_keys else {self.key}
-            return descriptors.get("key") in wanted
-        return True
-
-
 @dataclass(frozen=True)
 class SearchResult:
     key: int
     """The sample's key in the index."""
     path: str
-    similarity: float
-    """Cosine of the (weighted) embeddings, clipped to [0, 1]."""
+    similarity: float | None
+    """Cosine of the (weighted) embeddings, clipped to [0, 1]; None for a text search or
+    a listing, which compare no sound."""
     aspects: dict[str, float]
-    """Per-aspect similarity: why it matched."""
+    """Per-aspect similarity: why it matched ({} without a similarity query)."""
     descriptors: dict[str, Any] = field(default_factory=dict)
     """duration_s, tempo_bpm, key, is_loop, pitch_hz, pitch_note, loudness_lufs, category,
-    category_family, centroid_hz_mean."""
+    category_family, centroid_hz_mean; tempo_source, key_source and category_source
+    ("user" when corrected, else "analysis"), and `analysis` (what the analysis said
+    of each corrected field)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready; the musical key is `musical_key` (`key` is the sample's index key)."""
-        descriptors = {("musical_key" if name == "key" else name): value for name, value in self.descriptors.items()}
+        descriptors = _musical_key_named(self.descriptors)
+        if "analysis" in descriptors:
+            descriptors["analysis"] = _musical_key_named(descriptors["analysis"])
         return {**descriptors, "key": self.key, "path": self.path, "similarity": self.similarity,
                 "aspects": self.aspects}
 
@@ -155,10 +122,14 @@ class SimilarityIndex:
                                    check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(_SCHEMA)
+        self._db.execute(CORRECTIONS_SCHEMA)
+        for statement in (*TEXT_SCHEMA, *FIELDS_SCHEMA, SAMPLE_VIEW):
+            self._db.execute(statement)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(samples)")}
         if "checksum" not in columns:  # an index from before checksums: its rows get one when re-indexed
             self._db.execute("ALTER TABLE samples ADD COLUMN checksum TEXT")
         self._ndim = sum(size for _, size, _ in EMBEDDING_ASPECTS.values())
+        self._fill_derived_tables()
         self._data_version = self._rows("PRAGMA data_version")[0][0]
         self._index = self._open_graph()
         self._dirty = False
@@ -210,6 +181,8 @@ class SimilarityIndex:
                 if row is None:
                     continue
                 self._db.execute("DELETE FROM samples WHERE key = ?", (row[0],))
+                self._db.execute("DELETE FROM sample_text WHERE rowid = ?", (row[0],))
+                self._db.execute("DELETE FROM sample_fields WHERE key = ?", (row[0],))
                 self._index.remove(int(row[0]))
                 removed += 1
             self._dirty = self._dirty or removed > 0
@@ -218,14 +191,16 @@ class SimilarityIndex:
     # --- searching -------------------------------------------------------------------
 
     def search(self, query: Query, *, k: int = 10, min_similarity: float = 0.0, filters: SearchFilters | None = None,
-               weights: Mapping[str, float] | None = None) -> list[SearchResult]:
+               weights: Mapping[str, float] | None = None, text: str | None = None) -> list[SearchResult]:
         """The k most similar samples to `query`: a file path, an Analysis, an embedding,
-        or the key of an indexed sample (which then comes first, with similarity 1.0)."""
-        return self.batch_search([query], k=k, min_similarity=min_similarity, filters=filters, weights=weights)[0]
+        or the key of an indexed sample (which then comes first, with similarity 1.0).
+        With `text`, only samples whose names match it ("like this kick, named 808")."""
+        return self.batch_search([query], k=k, min_similarity=min_similarity, filters=filters, weights=weights,
+                                 text=text)[0]
 
     def batch_search(self, queries: Sequence[Query], *, k: int = 10, min_similarity: float = 0.0,
-                     filters: SearchFilters | None = None,
-                     weights: Mapping[str, float] | None = None) -> list[list[SearchResult]]:
+                     filters: SearchFilters | None = None, weights: Mapping[str, float] | None = None,
+                     text: str | None = None) -> list[list[SearchResult]]:
         if k < 1:
             raise ValueError(f"k must be >= 1, got {k}")
         if not 0.0 <= min_similarity <= 1.0:
@@ -233,6 +208,12 @@ class SimilarityIndex:
         scale = _aspect_scale(weights, self._ndim)
         self._catch_up()
         resolved = [self._resolve(q) for q in queries]
+        named: set[int] | None = None
+        if text is not None:
+            matches = self._text_matches(text, _MAX_TEXT_CANDIDATES)
+            if len(matches) <= _EXACT_TEXT_CANDIDATES:  # few: every match ranked exactly
+                return [self._rank(v, matches, k, min_similarity, filters, scale, own) for v, own in resolved]
+            named = set(matches)
         vectors = np.stack([v for v, _ in resolved]) if resolved else np.zeros((0, self._ndim), np.float32)
         with self._lock:
             count = len(self._index)
@@ -240,16 +221,76 @@ class SimilarityIndex:
                 return [[] for _ in queries]
             # A small index is re-ranked whole (exact and independent of how the graph was
             # built); a large one from the graph's best candidates.
-            plain = filters is None and not weights and count > _MIN_POOL
+            plain = filters is None and not weights and named is None and count > _MIN_POOL
             pool = min(count, max(30, _PLAIN_POOL * k) if plain else max(_MIN_POOL, 20 * k))
-            matches = self._index.search(vectors * scale, pool)
+            if named is not None:  # the graph's best, then only those the text names
+                pool = min(count, pool * max(1, count // len(named)))
+            nearest = self._index.search(vectors * scale, pool)
         answers = []
         for row, (vector, own) in enumerate(resolved):
-            keys = [int(x) for x in np.atleast_2d(matches.keys)[row]]
-            if own is not None and own not in keys:  # the graph may not reach every node from every entry
-                keys.append(own)
+            keys = [int(x) for x in np.atleast_2d(nearest.keys)[row]]
+            if named is not None:
+                keys = [key for key in keys if key in named]
+            if own is not None and own not in keys and (named is None or own in named):
+                keys.append(own)  # the graph may not reach every node from every entry
             answers.append(self._rank(vector, keys, k, min_similarity, filters, scale, own))
         return answers
+
+    def search_text(self, text: str, *, k: int = 10, filters: SearchFilters | None = None) -> list[SearchResult]:
+        """The first k samples, by path, whose names match `text` ("dusty snare", "bd 808"):
+        see samplemind._text_search for the words, abbreviations, prefixes and typos it
+        knows."""
+        if k < 1:
+            raise ValueError(f"k must be >= 1, got {k}")
+        where, values = self._listed(text, filters)
+        return self._page(where, values, order_by("path"), 0, k) if where else []
+
+    def samples(self, *, text: str | None = None, filters: SearchFilters | None = None, sort: str | None = None,
+                offset: int = 0, limit: int = 100) -> tuple[int, list[SearchResult]]:
+        """(how many samples pass, the page of them from `offset`): those whose names match
+        `text` and pass `filters`, sorted by a SORTABLE column ("-tempo_bpm" descending,
+        NULLs last either way; default: path)."""
+        if offset < 0 or limit < 0:
+            raise ValueError(f"offset and limit must be >= 0, got {offset} and {limit}")
+        order = order_by(sort or "path")
+        where, values = self._listed(text, filters)
+        if where is None:
+            return 0, []
+        total = self._rows(f"SELECT COUNT(*) FROM sample_fields WHERE {where}", values)[0][0]
+        return int(total), self._page(where, values, order, offset, limit)
+
+    def sample(self, key: int) -> SearchResult:
+        """One indexed sample, with its corrections; KeyError when no sample has that key."""
+        rows = self._rows(f"SELECT {_RESULT_COLUMNS} FROM sample_view WHERE key = ?", (int(key),))
+        if not rows:
+            raise KeyError(f"no indexed sample has key {key}")
+        return SearchResult(int(rows[0][0]), rows[0][1], None, {}, _shown(rows[0][2:]))
+
+    def correct(self, path: str | os.PathLike[str], **corrections: Any) -> None:
+        """Sets the user's tempo_bpm, key or category for a file (None removes that one),
+        kept apart from the analysis: it outlives re-analysis and engine upgrades, and wins
+        in results, filters and sorting. ValueError names a bad field or value."""
+        checked = checked_corrections(corrections)
+        if not checked:
+            return
+        stored = _stored(path)
+        with self._lock, immediate_transaction(self._db):
+            self._db.execute("INSERT OR IGNORE INTO corrections (path, updated_at) VALUES (?, ?)", (stored, time.time()))
+            for field_name, value in checked.items():
+                column = {"key": "musical_key"}.get(field_name, field_name)
+                self._db.execute(f"UPDATE corrections SET {column} = ?, updated_at = ? WHERE path = ?",
+                                 (value, time.time(), stored))
+                if field_name == "category":
+                    self._db.execute("UPDATE corrections SET category_family = ? WHERE path = ?",
+                                     (CATEGORIES.get(value), stored))
+            self._db.execute("DELETE FROM corrections WHERE path = ? AND tempo_bpm IS NULL AND musical_key IS NULL "
+                             "AND category IS NULL", (stored,))
+            refresh_fields(self._db, [r[0] for r in self._db.execute("SELECT key FROM samples WHERE path = ?",
+                                                                     (stored,))])
+
+    def key_of(self, path: str | os.PathLike[str]) -> int | None:
+        """The index key of a file, or None when it is not indexed."""
+        return self._key_of(os.fspath(path))
 
     def stats(self) -> dict[str, Any]:
         count = self._rows("SELECT COUNT(*) FROM samples WHERE embedding_version = ?", (EMBEDDING_VERSION,))[0][0]
@@ -349,6 +390,8 @@ class SimilarityIndex:
                                       (path, EMBEDDING_VERSION, blob, json.dumps(descriptors), time.time(),
                                        _checksum(blob)))
             key = int(cursor.lastrowid or 0)
+            index_words(self._db, [(key, path)])
+        refresh_fields(self._db, [key])
         self._index.add(key, np.asarray(analysis.embedding, dtype=np.float32))
         return key
 
@@ -419,6 +462,63 @@ class SimilarityIndex:
                     graph.remove(int(row[0]))
         return intact
 
+    def _listed(self, text: str | None, filters: SearchFilters | None) -> tuple[str | None, list[Any]]:
+        """The condition on sample_fields for samples of this embedding whose names match
+        `text` and that pass `filters` (None when the text has no words)."""
+        condition, values = (filters or SearchFilters()).sql()
+        where = f"embedding_version = {EMBEDDING_VERSION} AND {condition}"
+        if text is None:
+            return where, values
+        expression = self._match(text)
+        if expression is None:
+            return None, []
+        matches = self._rows("SELECT COUNT(*) FROM sample_text WHERE sample_text MATCH ?", (expression,))[0][0]
+        if matches == 0:
+            return None, []
+        # SQLite cannot tell how many rows a MATCH gives. Few, or filters that may keep few:
+        # look each up by key, then sort. Many and no filter ("kick" in a drum library):
+        # walk the order's index keeping the matches ("+key" keeps the planner from the
+        # key lookups), which stops at the page.
+        walk = "+" if matches > _MANY_MATCHES and filters is None else ""
+        return (f"{walk}key IN (SELECT rowid FROM sample_text WHERE sample_text MATCH ?) AND {where}",
+                [expression, *values])
+
+    def _page(self, where: str, values: list[Any], order: str, offset: int, limit: int) -> list[SearchResult]:
+        """One page: the keys from sample_fields alone, then what the results show."""
+        keys = [r[0] for r in self._rows(f"SELECT key FROM sample_fields WHERE {where} ORDER BY {order} "
+                                         "LIMIT ? OFFSET ?", [*values, limit, offset])]
+        if not keys:
+            return []
+        rows = self._rows(f"SELECT {_RESULT_COLUMNS} FROM sample_view WHERE key IN ({', '.join('?' * len(keys))})",
+                          keys)
+        shown = {r[0]: SearchResult(int(r[0]), r[1], None, {}, _shown(r[2:])) for r in rows}
+        return [shown[key] for key in keys if key in shown]
+
+    def _match(self, text: str) -> str | None:
+        with self._lock:
+            return match_expression(self._db, text)
+
+    def _text_matches(self, text: str, limit: int) -> list[int]:
+        """The keys of the first `limit` samples, by path, whose names match `text`."""
+        where, values = self._listed(text, None)
+        if where is None:
+            return []
+        rows = self._rows(f"SELECT key FROM sample_fields WHERE {where} ORDER BY {order_by('path')} LIMIT ?",
+                          [*values, limit])
+        return [int(r[0]) for r in rows]
+
+    def _fill_derived_tables(self) -> None:
+        """Gives the samples of an index from before text search and sample_fields (or
+        added by an older SampleMind) their words and columns: at open."""
+        if self.read_only:
+            return
+        rows = self._rows("SELECT key, path FROM samples WHERE key NOT IN (SELECT rowid FROM sample_text)")
+        unlisted = self._rows("SELECT 1 FROM samples WHERE key NOT IN (SELECT key FROM sample_fields) LIMIT 1")
+        if rows or unlisted:
+            with self._lock, immediate_transaction(self._db):
+                index_words(self._db, rows)
+                refresh_fields(self._db)
+
     def _key_of(self, path: str | None) -> int | None:
         if path is None:
             return None
@@ -430,16 +530,16 @@ class SimilarityIndex:
         """Exact re-ranking of the candidates; an indexed query (`own`) is itself at 1.0."""
         if not candidates:
             return []
+        condition, values = (filters or SearchFilters()).sql()
         rows = []
         for start in range(0, len(candidates), _SQL_BATCH):  # SQLite caps the parameters of one query
             chunk = candidates[start : start + _SQL_BATCH]
             marks = ", ".join("?" * len(chunk))
-            rows += self._rows(f"SELECT key, embedding, checksum, path, descriptors FROM samples WHERE key IN ({marks})",
-                               chunk)
-        kept = []  # (key, path, embedding, descriptors JSON) of the candidates the filters accept
-        for key, blob, _, path, text in self._intact(rows):
-            if filters is None or filters.accepts(json.loads(text)):
-                kept.append((int(key), path, np.frombuffer(blob, dtype=np.float32), text))
+            rows += self._rows(f"SELECT key, embedding, checksum, path, {_RESULT_COLUMNS} FROM sample_view "
+                               f"WHERE embedding_version = {EMBEDDING_VERSION} AND key IN ({marks}) AND {condition}",
+                               [*chunk, *values])
+        # (key, path, embedding, what the result shows) of the candidates the filters accept
+        kept = [(int(r[0]), r[3], np.frombuffer(r[1], dtype=np.float32), r[6:]) for r in self._intact(rows)]
         if not kept:
             return []
         # Exact weighted cosine of every candidate at once; per-aspect detail only for the top k.
@@ -453,8 +553,17 @@ class SimilarityIndex:
         if not top:
             return []
         aspects = _aspect_similarities(query, np.stack([kept[row][2] for row in top]))
-        return [SearchResult(kept[row][0], kept[row][1], float(similarities[row]), aspects[i], json.loads(kept[row][3]))
+        return [SearchResult(kept[row][0], kept[row][1], float(similarities[row]), aspects[i], _shown(kept[row][3]))
                 for i, row in enumerate(top)]
+
+
+def _shown(row: Sequence[Any]) -> dict[str, Any]:
+    """A result's descriptors from (descriptors JSON, the user's tempo, key, category)."""
+    return apply_corrections(json.loads(row[0]), row[1], row[2], row[3])
+
+
+def _musical_key_named(descriptors: Mapping[str, Any]) -> dict[str, Any]:
+    return {("musical_key" if name == "key" else name): value for name, value in descriptors.items()}
 
 
 def _aspect_scale(weights: Mapping[str, float] | None, ndim: int) -> Vector:
@@ -511,10 +620,6 @@ def _stored(path: str | os.PathLike[str]) -> str:
     """Paths are stored absolute, so a folder indexed by a relative and an absolute name
     is one set of samples (links are kept: a link is the name the user chose)."""
     return os.path.abspath(os.fspath(path))
-
-
-def _within(value: Any, bounds: tuple[float, float]) -> bool:
-    return value is not None and bounds[0] <= float(value) <= bounds[1]
 
 
 def _descriptors(analysis: Analysis) -> dict[str, Any]:

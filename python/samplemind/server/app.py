@@ -12,7 +12,7 @@ from pathlib import Path
 
 from aiohttp import WSCloseCode, web
 
-from samplemind.server import routes_batch, routes_health, routes_similarity, routes_ws
+from samplemind.server import routes_batch, routes_health, routes_samples, routes_similarity, routes_ws
 from samplemind.server.app_keys import (
     CONFIG, HUB, INDEX, IO_EXECUTOR, LIVE_STREAMS, RUNNER, SEARCH_SLOTS, SOCKETS, STORE,
 )
@@ -35,7 +35,7 @@ def create_app(config: ServerConfig) -> web.Application:
     app[SOCKETS] = set()
     app.cleanup_ctx.append(_resources)
     app.on_shutdown.append(_close_sockets)
-    for group in (routes_batch, routes_similarity, routes_ws, routes_health):
+    for group in (routes_batch, routes_similarity, routes_samples, routes_ws, routes_health):
         group.setup(app)
     return app
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from samplemind import __version__
 from samplemind._categories import CATEGORY_FILTER_NAMES
+from samplemind.server.routes_samples import CORRECTABLE, MAX_PAGE
+from samplemind.similarity import SORTABLE
 
 _ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
     "type": "object", "required": ["code", "message"],
@@ -36,10 +38,12 @@ _SEARCH_RESULT = {"type": "object", "properties": {
     "musical_key": {"type": ["string", "null"]}, "is_loop": {"type": "boolean"}, "pitch_hz": {"type": ["number", "null"]},
     "pitch_note": {"type": ["string", "null"]}, "loudness_lufs": {"type": "number"},
     "category": {"type": "string"}, "category_family": {"type": ["string", "null"]},
-    "centroid_hz_mean": {"type": "number"}}}
+    "centroid_hz_mean": {"type": "number"},
+    **{f"{name}_source": {"type": "string", "enum": ["analysis", "user"]} for name in ("tempo", "key", "category")},
+    "analysis": {"type": "object", "description": "what the analysis said of each field the user corrected"}}}
 _QUERY = {"type": "object", "properties": {
     "key": {"type": "integer"}, "vector": {"type": "array", "items": {"type": "number"}},
-    "path": {"type": "string"}}}
+    "path": {"type": "string"}, "q": {"type": "string", "description": "alone: a text search"}}}
 _SEARCH_PARAMETERS = [
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}},
     {"name": "min_similarity", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 1}},
@@ -52,6 +56,19 @@ _SEARCH_PARAMETERS = [
      "description": "a category or a family"},
     {"name": "weights", "in": "query", "schema": {"type": "string"}, "example": "timbre:2,rhythm:0.5"},
 ]
+
+
+_SAMPLE_KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "integer"}}
+_TEXT = {"name": "q", "in": "query", "schema": {"type": "string"}, "example": "dusty snare",
+         "description": "words of the name: abbreviations (bd, sn, hh), prefixes and typos match"}
+_LISTING = [_TEXT,
+            {"name": "sort", "in": "query", "schema": {"type": "string", "enum": [
+                *SORTABLE, *(f"-{name}" for name in SORTABLE)]}},
+            {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": MAX_PAGE}},
+            *_SEARCH_PARAMETERS[2:-1]]
+_CORRECTION = {"type": "object", "description": "null removes a correction", "properties": {
+    name: {"type": ["number" if name == "tempo_bpm" else "string", "null"]} for name in CORRECTABLE}}
 
 
 def _json(schema: dict[str, Any]) -> dict[str, Any]:
@@ -110,7 +127,7 @@ def openapi_document() -> dict[str, Any]:
             "/similarity/search": {"post": _operation(
                 "The samples most like an uploaded file (part 'file'), an indexed key, a vector or a path",
                 200, {"type": "object", "properties": {"results": {"type": "array", "items": _SEARCH_RESULT}}},
-                (400, 404, 413, 415, 503), parameters=_SEARCH_PARAMETERS,
+                (400, 404, 413, 415, 503), parameters=[*_SEARCH_PARAMETERS, _TEXT],
                 requestBody={"required": True, "content": {
                     "multipart/form-data": {"schema": {"type": "object", "properties": {
                         "file": {"type": "string", "format": "binary"}}}},
@@ -131,6 +148,17 @@ def openapi_document() -> dict[str, Any]:
                 "Index size", 200, {"type": "object", "properties": {
                     "total_indexed": {"type": "integer"}, "dimensions": {"type": "integer"},
                     "embedding_version": {"type": "integer"}, "index_size_bytes": {"type": "integer"}}})},
+            "/samples": {"get": _operation(
+                "Indexed samples whose names match q and pass the filters, sorted, paged", 200,
+                {"type": "object", "properties": {"total": {"type": "integer"}, "offset": {"type": "integer"},
+                                                  "results": {"type": "array", "items": _SEARCH_RESULT}}},
+                (400,), parameters=_LISTING)},
+            "/samples/{key}": {
+                "get": _operation("One indexed sample", 200, _SEARCH_RESULT, (400, 404), parameters=[_SAMPLE_KEY]),
+                "patch": _operation("Correct a sample's tempo, key or category; kept apart from the analysis",
+                                    200, _SEARCH_RESULT, (400, 404), parameters=[_SAMPLE_KEY],
+                                    requestBody={"required": True, "content": {
+                                        "application/json": {"schema": _CORRECTION}}})},
             "/health": {"get": {"summary": "Liveness (no token needed)", "security": [],
                                 "responses": {"200": {"description": "OK", **_json({"type": "object"})}}}},
             "/openapi.json": {"get": _operation("This document", 200, {"type": "object"})},

@@ -16,14 +16,20 @@ from samplemind.server.uploads import receive_files, remove_quietly
 from samplemind.similarity import MAX_WEIGHT, SearchFilters, SearchResult
 
 _MAX_BATCH_QUERIES = 1000
+_MAX_TEXT = 200  # characters of a text query
+_QUERY_FIELDS = {"key", "vector", "path"}
 _RANGES = {"tempo_bpm": "tempo", "duration_s": "duration", "pitch_hz": "pitch"}
 
 
 async def search(request: web.Request) -> web.Response:
-    """One query: a file in part `file`, or JSON {"key"}, {"vector"} or {"path"}."""
+    """One query: a file in part `file`, or JSON {"key"}, {"vector"} or {"path"}; and/or
+    words of the name in `q` (JSON {"q": ...} alone is a text search)."""
     async with admitted(request):
         body: dict[str, Any] = await json_body(request) if is_json(request) else {}
         options = search_options(request, body)
+        if is_json(request) and not _QUERY_FIELDS & body.keys() and options["text"] is not None:
+            named = await run_io(request, _search_text, request, options)
+            return web.json_response({"results": [result_dict(r) for r in named]})
         if is_json(request):
             query = await json_query(request, body)
         else:
@@ -80,8 +86,26 @@ def _search(request: web.Request, queries: list[Any], options: dict[str, Any]) -
         raise ApiError(400, str(error)) from None
 
 
+def _search_text(request: web.Request, options: dict[str, Any]) -> list[SearchResult]:
+    try:
+        return request.app[INDEX].search_text(options["text"], k=options["k"], filters=options["filters"])
+    except ValueError as error:
+        raise ApiError(400, str(error)) from None
+
+
 def result_dict(result: SearchResult) -> dict[str, Any]:
-    return {"file_path": result.path, "similarity_score": round(result.similarity, 6), **result.to_dict()}
+    score = None if result.similarity is None else round(result.similarity, 6)
+    return {"file_path": result.path, "similarity_score": score, **result.to_dict()}
+
+
+def text_param(request: web.Request, body: dict[str, Any]) -> str | None:
+    """The words to match in sample names: `q` in the query string or the JSON body."""
+    text = body.get("q", request.query.get("q"))
+    if text is None:
+        return None
+    if not isinstance(text, str) or len(text) > _MAX_TEXT:
+        raise ApiError(400, f"q must be a text of at most {_MAX_TEXT} characters")
+    return text
 
 
 # --- queries ---------------------------------------------------------------------------
@@ -132,6 +156,7 @@ def search_options(request: web.Request, body: dict[str, Any]) -> dict[str, Any]
         "k": int_param(request, "limit", 10, 1, 100),
         "min_similarity": float_param(request, "min_similarity", 0.0, 0.0, 1.0),
         "filters": parse_filters(filters),
+        "text": text_param(request, body),
         "weights": {str(name): float_value(f"weights.{name}", value, 0.0, MAX_WEIGHT) for name, value in weights.items()},
     }
 
