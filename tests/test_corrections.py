@@ -115,3 +115,12 @@ async def test_server_patch_and_get_a_sample(aiohttp_client: Any, indexed: tuple
         assert response.status == status and words in (await response.json())["error"]["message"]
     assert (await client.patch("/samples/999999", json={"tempo_bpm": 90})).status == 404
     assert (await client.get("/samples/abc")).status == 400
+
+
+def test_a_home_relative_path_is_the_same_file(indexed: tuple[SimilarityIndex, list[Path]],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    index, paths = indexed
+    monkeypatch.setenv("HOME", str(paths[0].parent))
+    index.correct(f"~/{paths[0].name}", tempo_bpm=101)
+    key = index.key_of(paths[0])
+    assert key is not None and index.sample(key).descriptors["tempo_bpm"] == 101.0

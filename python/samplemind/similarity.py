@@ -617,9 +617,9 @@ def _checksum(blob: bytes) -> str:
 
 
 def _stored(path: str | os.PathLike[str]) -> str:
-    """Paths are stored absolute, so a folder indexed by a relative and an absolute name
-    is one set of samples (links are kept: a link is the name the user chose)."""
-    return os.path.abspath(os.fspath(path))
+    """Paths are stored absolute (~ expanded), so a folder indexed by a relative and an
+    absolute name is one set of samples (links are kept: a link is the name the user chose)."""
+    return os.path.abspath(os.path.expanduser(os.fspath(path)))
 
 
 def _descriptors(analysis: Analysis) -> dict[str, Any]:
