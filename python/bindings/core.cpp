@@ -369,6 +369,25 @@ PYBIND11_MODULE(_core, m) {
         py::arg("path"), py::arg("sndfile_path"));
 
     m.def(
+        "compute_waveform",
+        [](const std::string& path, int width, const std::string& sndfile_path) {
+            DecodeOptions options;
+            options.sndfile_path = sndfile_path;
+            Waveform waveform;
+            {
+                py::gil_scoped_release release;
+                waveform = compute_waveform(path, width, options);
+            }
+            py::dict out;
+            out["min"] = to_array(waveform.min);
+            out["max"] = to_array(waveform.max);
+            out["duration_s"] = waveform.duration_s;
+            out["sample_rate"] = waveform.sample_rate;
+            return JsonDict(out);
+        },
+        py::arg("path"), py::arg("width"), py::arg("sndfile_path"));
+
+    m.def(
         "rfft",
         [](py::array_t<float, py::array::c_style> input) {
             if (input.ndim() < 1 || input.shape(input.ndim() - 1) < 1) throw std::invalid_argument("input must be at least 1-D");

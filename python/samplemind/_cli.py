@@ -146,8 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--compare", choices=("librosa",), help="time librosa computing the same descriptors")
     serve = _command(
         commands, "serve", "run the HTTP and WebSocket server", SERVE_EXAMPLES,
-        "Serve batch analysis, similarity search and live analysis over HTTP and WebSocket, on the "
-        "same data folder as the other commands. Jobs survive restarts.",
+        "Serve the web app (at /), batch analysis, similarity search and live analysis over HTTP and "
+        "WebSocket, on the same data folder as the other commands. Jobs survive restarts; the --library "
+        "folders' new files are indexed at start.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
@@ -156,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="bearer token required on every route but /health (default: $SAMPLEMIND_TOKEN)")
     serve.add_argument("--library", action="append", type=Path, default=[], metavar="DIR",
                        help="folder whose files clients may name by path (repeatable)")
+    serve.add_argument("--no-index", action="store_true",
+                       help="do not index the --library folders' new files at start")
     serve.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
                        help="browser origin allowed to open WebSockets (repeatable)")
     serve.add_argument("--workers", type=int, default=0, metavar="N", help="worker threads (default: one per core)")
@@ -301,6 +304,7 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         config = ServerConfig(data_dir=resolve_data_dir(args.data_dir), host=args.host, port=args.port,
                               token=args.token or None, library_roots=tuple(args.library),
+                              index_library=not args.no_index,
                               allowed_origins=tuple(args.allow_origin), workers=args.workers)
     except ValueError as error:
         print(f"samplemind: error: {error}", file=sys.stderr)

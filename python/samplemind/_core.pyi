@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AnalysisConfig', 'BatchJob', 'BatchScheduler', 'CATEGORY_MODEL_VERSION', 'EMBEDDING_VERSION', 'StreamingAnalyzer', 'analyze_buffer', 'analyze_file', 'analyze_file_with_model_features', 'category_vocabulary', 'decode_file', 'embedding_aspects', 'mel_filterbank', 'resample', 'reset_stage_timing', 'rfft', 'set_stage_timing', 'stage_seconds']
+__all__: list[str] = ['AnalysisConfig', 'BatchJob', 'BatchScheduler', 'CATEGORY_MODEL_VERSION', 'EMBEDDING_VERSION', 'StreamingAnalyzer', 'analyze_buffer', 'analyze_file', 'analyze_file_with_model_features', 'category_vocabulary', 'compute_waveform', 'decode_file', 'embedding_aspects', 'mel_filterbank', 'resample', 'reset_stage_timing', 'rfft', 'set_stage_timing', 'stage_seconds']
 class AnalysisConfig:
     keep_frames: bool
     def __init__(self) -> None:
@@ -132,6 +132,8 @@ def analyze_file(path: str, config: AnalysisConfig, sndfile_path: str) -> dict[s
 def analyze_file_with_model_features(path: str, config: AnalysisConfig, sndfile_path: str) -> tuple[dict[str, typing.Any], numpy.typing.NDArray[numpy.float32]]:
     ...
 def category_vocabulary() -> list[tuple[str, str]]:
+    ...
+def compute_waveform(path: str, width: typing.SupportsInt | typing.SupportsIndex, sndfile_path: str) -> dict[str, typing.Any]:
     ...
 def decode_file(path: str, sndfile_path: str) -> tuple[numpy.typing.NDArray[numpy.float32], dict[str, typing.Any]]:
     ...

@@ -42,6 +42,7 @@ from samplemind._data_dir import resolve_data_dir
 from samplemind._embedding import EMBEDDING_ASPECTS, EMBEDDING_VERSION
 from samplemind._exceptions import AnalysisError
 from samplemind._sample_fields import FIELDS_SCHEMA, SAMPLE_VIEW, SORTABLE, order_by, refresh_fields
+from samplemind._library_map import map_coordinates
 from samplemind._search_filters import SearchFilters
 from samplemind._sqlite import immediate_transaction
 from samplemind._text_search import TEXT_SCHEMA, index_words, match_expression
@@ -133,6 +134,7 @@ class SimilarityIndex:
         self._data_version = self._rows("PRAGMA data_version")[0][0]
         self._index = self._open_graph()
         self._dirty = False
+        self._map: tuple[Any, list[dict[str, Any]]] | None = None
 
     # --- adding and removing -------------------------------------------------------
 
@@ -287,6 +289,30 @@ class SimilarityIndex:
                              "AND category IS NULL", (stored,))
             refresh_fields(self._db, [r[0] for r in self._db.execute("SELECT key FROM samples WHERE path = ?",
                                                                      (stored,))])
+
+    def library_map(self) -> list[dict[str, Any]]:
+        """Every sample as a point of a 2-D map where similar sounds lie close together
+        ({"key", "x", "y", "category", "category_family", "is_loop"}, x and y in [0, 1]):
+        see samplemind._library_map. Kept until the samples or their corrections change."""
+        self._catch_up()
+        version = self._rows("SELECT (SELECT COUNT(*) FROM samples), (SELECT MAX(key) FROM samples), "
+                             "(SELECT MAX(added_at) FROM samples), (SELECT MAX(updated_at) FROM corrections)")[0]
+        with self._lock:
+            if self._map is not None and self._map[0] == version:
+                return self._map[1]
+        rows = self._intact(self._rows(f"SELECT key, embedding, checksum, path, category, category_family, is_loop "
+                                       f"FROM sample_view WHERE embedding_version = {EMBEDDING_VERSION} ORDER BY key"))
+        vectors = np.stack([np.frombuffer(r[1], np.float32) for r in rows]) if rows else np.zeros((0, self._ndim))
+        points = [{"key": int(r[0]), "x": round(float(x), 5), "y": round(float(y), 5), "category": r[4],
+                   "category_family": r[5], "is_loop": bool(r[6])}
+                  for r, (x, y) in zip(rows, map_coordinates(vectors.astype(np.float32)))]
+        with self._lock:
+            self._map = (version, points)
+        return points
+
+    def indexed_paths(self) -> set[str]:
+        """The paths of every indexed sample (as stored: absolute)."""
+        return {row[0] for row in self._rows("SELECT path FROM samples")}
 
     def key_of(self, path: str | os.PathLike[str]) -> int | None:
         """The index key of a file, or None when it is not indexed."""

@@ -13,3 +13,4 @@
 #include "samplemind/kernels.hpp"
 #include "samplemind/stage_timing.hpp"
 #include "samplemind/version.hpp"
+#include "samplemind/waveform.hpp"

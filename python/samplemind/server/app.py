@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator
@@ -12,9 +13,10 @@ from pathlib import Path
 
 from aiohttp import WSCloseCode, web
 
-from samplemind.server import routes_batch, routes_health, routes_samples, routes_similarity, routes_ws
+from samplemind import find_audio_files
+from samplemind.server import routes_batch, routes_health, routes_samples, routes_similarity, routes_web, routes_ws
 from samplemind.server.app_keys import (
-    CONFIG, HUB, INDEX, IO_EXECUTOR, LIVE_STREAMS, RUNNER, SEARCH_SLOTS, SOCKETS, STORE,
+    CONFIG, HUB, INDEX, IO_EXECUTOR, LIVE_STREAMS, RUNNER, SEARCH_SLOTS, SOCKETS, STORE, WAVEFORMS,
 )
 from samplemind.server.config import ServerConfig
 from samplemind.server.errors import error_middleware
@@ -23,6 +25,7 @@ from samplemind.server.job_runner import JobRunner
 from samplemind.server.job_store import JobStore
 from samplemind.server.progress_hub import ProgressHub
 from samplemind.server.security import browser_middleware, token_middleware
+from samplemind.server.waveforms import WaveformCache
 from samplemind.similarity import SimilarityIndex
 
 _IO_THREADS = 8
@@ -35,7 +38,7 @@ def create_app(config: ServerConfig) -> web.Application:
     app[SOCKETS] = set()
     app.cleanup_ctx.append(_resources)
     app.on_shutdown.append(_close_sockets)
-    for group in (routes_batch, routes_similarity, routes_samples, routes_ws, routes_health):
+    for group in (routes_batch, routes_similarity, routes_samples, routes_ws, routes_health, routes_web):
         group.setup(app)
     return app
 
@@ -50,18 +53,21 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     index = await loop.run_in_executor(io, SimilarityIndex, config.data_dir)
     await loop.run_in_executor(io, _remove_stale_uploads, config, store)
     app[IO_EXECUTOR], app[STORE], app[INDEX], app[HUB] = io, store, index, ProgressHub()
+    app[WAVEFORMS] = await loop.run_in_executor(io, WaveformCache, config.data_dir / "samplemind.sqlite3")
     app[LIVE_STREAMS] = asyncio.Semaphore(config.max_live_streams)
     app[SEARCH_SLOTS] = asyncio.Semaphore(config.search_concurrency)
     runner = app[RUNNER] = JobRunner(config, store, index, app[HUB], io)
     await runner.start()
-    upgrade = await loop.run_in_executor(io, _store_upgrade_job, store, index)
-    if upgrade is not None:
-        runner.enqueue(upgrade)
+    for job in (_store_upgrade_job, _store_library_job):
+        job_id = await loop.run_in_executor(io, job, store, index, config)
+        if job_id is not None:
+            runner.enqueue(job_id)
     try:
         yield
     finally:
         await runner.stop()
         await loop.run_in_executor(io, index.close)  # saves the graph
+        app[WAVEFORMS].close()
         store.close()
         io.shutdown(wait=True)
         lock.close()
@@ -74,7 +80,7 @@ async def _close_sockets(app: web.Application) -> None:
         await ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")
 
 
-def _store_upgrade_job(store: JobStore, index: SimilarityIndex) -> str | None:
+def _store_upgrade_job(store: JobStore, index: SimilarityIndex, config: ServerConfig) -> str | None:
     """Samples an older SampleMind indexed are re-analysed by an index job (durable, its
     progress visible like any other's) unless a resumed job may be doing it already."""
     outdated = index.outdated_paths()
@@ -83,6 +89,22 @@ def _store_upgrade_job(store: JobStore, index: SimilarityIndex) -> str | None:
     job_id = uuid.uuid4().hex
     store.create(job_id, "index", [(Path(p).name, p) for p in outdated], None)
     log.info("job %s re-indexes %d samples of an older embedding version", job_id, len(outdated))
+    return job_id
+
+
+def _store_library_job(store: JobStore, index: SimilarityIndex, config: ServerConfig) -> str | None:
+    """The files of the --library folders not yet indexed, in an index job (followed like
+    any other, over /ws/progress), so that a new server's searches find the library."""
+    if not (config.index_library and config.library_roots) or store.active_jobs():
+        return None
+    indexed = index.indexed_paths()
+    found = find_audio_files(list(config.library_roots), recursive=True)
+    new = [path for path in found if os.path.abspath(path) not in indexed][: config.max_job_files]
+    if not new:
+        return None
+    job_id = uuid.uuid4().hex
+    store.create(job_id, "index", [(path, path) for path in new], None)
+    log.info("job %s indexes %d files of the library folders", job_id, len(new))
     return job_id
 
 

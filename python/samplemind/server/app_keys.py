@@ -11,6 +11,7 @@ from samplemind.server.config import ServerConfig
 from samplemind.server.job_runner import JobRunner
 from samplemind.server.job_store import JobStore
 from samplemind.server.progress_hub import ProgressHub
+from samplemind.server.waveforms import WaveformCache
 from samplemind.similarity import SimilarityIndex
 
 CONFIG = web.AppKey("config", ServerConfig)
@@ -19,6 +20,7 @@ IO_EXECUTOR = web.AppKey("io_executor", ThreadPoolExecutor)
 STORE = web.AppKey("store", JobStore)
 INDEX = web.AppKey("index", SimilarityIndex)
 HUB = web.AppKey("hub", ProgressHub)
+WAVEFORMS = web.AppKey("waveforms", WaveformCache)
 RUNNER = web.AppKey("runner", JobRunner)
 LIVE_STREAMS = web.AppKey("live_streams", asyncio.Semaphore)
 """Open /ws/analysis streams; when none is free the answer is 503."""

@@ -19,6 +19,9 @@ class ServerConfig:
     (WebSockets may pass ``?access_token=<token>``, since browsers cannot set headers)."""
     library_roots: tuple[Path, ...] = ()
     """Folders whose files clients may name by path; no path is accepted without one."""
+    index_library: bool = False
+    """At start, index the library folders' files that the index lacks, in a job
+    (`samplemind serve` turns it on unless --no-index)."""
     allowed_origins: tuple[str, ...] = ()
     """Origins (``https://app.example``) allowed to open WebSockets besides the server's own."""
     workers: int = 0

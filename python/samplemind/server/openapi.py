@@ -7,6 +7,7 @@ from typing import Any
 
 from samplemind import __version__
 from samplemind._categories import CATEGORY_FILTER_NAMES
+from samplemind._waveform import MAX_WAVEFORM_WIDTH
 from samplemind.server.routes_samples import CORRECTABLE, MAX_PAGE
 from samplemind.similarity import SORTABLE
 
@@ -159,6 +160,37 @@ def openapi_document() -> dict[str, Any]:
                                     200, _SEARCH_RESULT, (400, 404), parameters=[_SAMPLE_KEY],
                                     requestBody={"required": True, "content": {
                                         "application/json": {"schema": _CORRECTION}}})},
+            "/samples/{key}/audio": {"get": {
+                "summary": "The sample's file, as on disk; HTTP Range requests get 206", "parameters": [_SAMPLE_KEY],
+                "responses": {"200": {"description": "The file", "content": {"audio/*": {}}},
+                              "206": {"description": "The requested range", "content": {"audio/*": {}}},
+                              **{str(c): {"description": "Error", **_json(_ERROR)} for c in (401, 404, 416)}}}},
+            "/samples/{key}/peaks": {"get": _operation(
+                "The waveform: per column, the lowest and highest sample (computed by the core, cached)", 200,
+                {"type": "object", "properties": {"width": {"type": "integer"}, "duration_s": {"type": "number"},
+                                                  "min": {"type": "array", "items": {"type": "number"}},
+                                                  "max": {"type": "array", "items": {"type": "number"}}}},
+                (400, 404, 422), parameters=[_SAMPLE_KEY, {"name": "width", "in": "query", "schema": {
+                    "type": "integer", "minimum": 1, "maximum": MAX_WAVEFORM_WIDTH, "default": 512}}])},
+            "/map": {"get": _operation(
+                "Every sample on a 2-D map where similar sounds lie close together (x, y in [0, 1])", 200,
+                {"type": "object", "properties": {"points": {"type": "array", "items": {
+                    "type": "object", "properties": {
+                        "key": {"type": "integer"}, "x": {"type": "number"}, "y": {"type": "number"},
+                        "category": {"type": ["string", "null"]}, "category_family": {"type": ["string", "null"]},
+                        "is_loop": {"type": "boolean"}}}}}})},
+            "/batch/jobs": {"get": _operation("The queued and running jobs", 200, {"type": "object", "properties": {
+                "jobs": {"type": "array", "items": _JOB_STATE}}})},
+            "/": {"get": {"summary": "The web app (no token needed to load it: it asks for one)", "security": [],
+                          "responses": {"200": {"description": "HTML", "content": {"text/html": {}}}}}},
+            "/app": {"get": {"summary": "The web app's modules and style sheet, as /app/NAME", "security": [],
+                             "responses": {"200": {"description": "A file"},
+                                           "404": {"description": "No such file"}}}},
+            "/session": {
+                "post": _operation("Turn the bearer token into an HttpOnly, SameSite=Strict session cookie, for the "
+                                   "web app's audio and WebSockets", 200, {"type": "object"}),
+                "delete": _operation("Remove the session cookie", 200, {"type": "object"}),
+            },
             "/health": {"get": {"summary": "Liveness (no token needed)", "security": [],
                                 "responses": {"200": {"description": "OK", **_json({"type": "object"})}}}},
             "/openapi.json": {"get": _operation("This document", 200, {"type": "object"})},

@@ -160,7 +160,19 @@ async def cancel(request: web.Request) -> web.Response:
     return web.json_response({"job_id": row.job_id, "status": "deleted"})
 
 
+async def active_jobs(request: web.Request) -> web.Response:
+    """{"jobs": [state, ...]}: the queued and running jobs (the web app follows them)."""
+    store, runner = request.app[STORE], request.app[RUNNER]
+
+    def states() -> list[dict[str, Any]]:
+        rows = [store.job(job_id) for job_id in store.active_jobs()]
+        return [job_state(row, runner.live(row.job_id)) for row in rows if row is not None]
+
+    return web.json_response({"jobs": await run_io(request, states)})
+
+
 def setup(app: web.Application) -> None:
+    app.router.add_get("/batch/jobs", active_jobs)
     app.router.add_post("/batch/analyze", analyze)
     app.router.add_get("/batch/status/{job_id}", status)
     app.router.add_get("/batch/results/{job_id}", results)

@@ -1,11 +1,17 @@
-"""The library: list indexed samples (text, filters, sort, pages), read one, correct one."""
+"""The library: list indexed samples (text, filters, sort, pages), read, correct, hear
+and draw one, and the 2-D map of them all."""
 
 from __future__ import annotations
 
+import os
+
 from aiohttp import web
 
+from samplemind import AnalysisError
 from samplemind._corrections import checked_corrections
-from samplemind.server.app_keys import INDEX
+from samplemind._waveform import MAX_WAVEFORM_WIDTH
+from samplemind.server.app_keys import CONFIG, INDEX, WAVEFORMS
+from samplemind.server.previews import playable_copy
 from samplemind.server.errors import ApiError
 from samplemind.server.params import int_param, json_body
 from samplemind.server.routes_batch import run_io
@@ -13,6 +19,9 @@ from samplemind.server.routes_similarity import parse_filters, result_dict, text
 from samplemind.similarity import SORTABLE, SearchResult
 
 MAX_PAGE = 1000
+# What browsers play as they are; anything else is served as a WAV made from it.
+_PLAYABLE = {".wav": "audio/wav", ".wave": "audio/wav", ".flac": "audio/flac", ".mp3": "audio/mpeg",
+             ".ogg": "audio/ogg", ".oga": "audio/ogg", ".opus": "audio/ogg"}
 CORRECTABLE = {"tempo_bpm": "tempo_bpm", "musical_key": "key", "category": "category"}  # JSON name -> field
 
 
@@ -56,6 +65,45 @@ async def correct_sample(request: web.Request) -> web.Response:
     return web.json_response(result_dict(await run_io(request, correct)))
 
 
+async def audio(request: web.Request) -> web.StreamResponse:
+    """The sample's file as it is on disk, or, in a format browsers do not play (AIFF,
+    CAF, ...), a WAV made from it once and kept in the data folder; with HTTP Range
+    (206) for players that seek."""
+    path = (await run_io(request, _sample, request, _key(request))).path
+    if not await run_io(request, os.path.isfile, path):
+        raise ApiError(404, f"the file of sample {request.match_info['key']} is gone: {path}")
+    kind = _PLAYABLE.get(os.path.splitext(path)[1].lower())
+    if kind is None:
+        try:
+            path = str(await run_io(request, playable_copy, request.app[CONFIG].data_dir / "previews", path))
+        except AnalysisError as error:
+            raise ApiError(422, f"{path}: {error.reason}", error.code) from None
+        kind = "audio/wav"
+    response = web.FileResponse(path, headers={"Cache-Control": "private, max-age=3600"})
+    response.content_type = kind
+    return response
+
+
+async def peaks(request: web.Request) -> web.Response:
+    """?width=N (1 to 8192, default 512): {"width", "min": [...], "max": [...], "duration_s"}."""
+    width = int_param(request, "width", 512, 1, MAX_WAVEFORM_WIDTH)
+    path = (await run_io(request, _sample, request, _key(request))).path
+    try:
+        waveform = await run_io(request, request.app[WAVEFORMS].get, path, width)
+    except FileNotFoundError:
+        raise ApiError(404, f"the file of sample {request.match_info['key']} is gone: {path}") from None
+    except AnalysisError as error:
+        raise ApiError(422, f"{path}: {error.reason}", error.code) from None
+    return web.json_response({"width": width, "duration_s": waveform.duration_s,
+                              "min": [round(float(v), 4) for v in waveform.min],
+                              "max": [round(float(v), 4) for v in waveform.max]})
+
+
+async def library_map(request: web.Request) -> web.Response:
+    """{"points": [{"key", "x", "y", "category", "category_family", "is_loop"}, ...]}."""
+    return web.json_response({"points": await run_io(request, request.app[INDEX].library_map)})
+
+
 def _key(request: web.Request) -> int:
     text = request.match_info["key"]
     if not text.isdigit() or len(text) > 19:
@@ -74,4 +122,7 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/samples", list_samples)
     app.router.add_get("/samples/{key}", get_sample)
     app.router.add_patch("/samples/{key}", correct_sample)
+    app.router.add_get("/samples/{key}/audio", audio)
+    app.router.add_get("/samples/{key}/peaks", peaks)
+    app.router.add_get("/map", library_map)
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import ipaddress
 from urllib.parse import urlsplit
@@ -12,18 +13,29 @@ from aiohttp import web
 from samplemind.server.app_keys import CONFIG
 from samplemind.server.errors import Handler, error_response
 
-_OPEN_PATHS = frozenset({"/health"})
+_OPEN_PATHS = frozenset({"/health", "/"})  # and the web app's files: the page asks for the token
+_OPEN_PREFIX = "/app/"
+SESSION_COOKIE = "samplemind_session"
+
+
+def session_value(token: str) -> str:
+    """The session cookie's value: derived from the token, so the cookie is not the token."""
+    return hmac.new(token.encode(), b"samplemind web session", hashlib.sha256).hexdigest()
 
 
 @web.middleware
 async def token_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     token = request.app[CONFIG].token
-    if token is None or request.path in _OPEN_PATHS:
+    if token is None or request.path in _OPEN_PATHS or request.path.startswith(_OPEN_PREFIX):
         return await handler(request)
     given = request.headers.get("Authorization", "")
     presented = given[7:] if given.startswith("Bearer ") else None
     if presented is None and is_websocket_handshake(request):
         presented = request.query.get("access_token")  # browsers cannot set headers on a WebSocket
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if presented is None and cookie is not None and request.path != "/session":
+        if hmac.compare_digest(cookie.encode(), session_value(token).encode()):
+            return await handler(request)
     if presented is None or not hmac.compare_digest(presented.encode(), token.encode()):
         response = error_response(401, "unauthorized", "missing or wrong bearer token")
         response.headers["WWW-Authenticate"] = "Bearer"

@@ -1,0 +1,23 @@
+// A row's waveform: the peaks the server's C++ core computed (and cached) for the file.
+
+import { api } from "./api.js";
+
+const cache = new Map(); // key -> Promise of {min, max}
+
+export function drawWaveform(canvas, key) {
+  const width = 120, height = 26, ratio = window.devicePixelRatio || 1;
+  canvas.width = width * ratio;
+  canvas.height = height * ratio;
+  if (!cache.has(key)) cache.set(key, api(`/samples/${key}/peaks?width=${width}`).catch(() => null));
+  cache.get(key).then((peaks) => {
+    if (!peaks) return;
+    const context = canvas.getContext("2d");
+    context.scale(ratio, ratio);
+    context.fillStyle = "#4fb3ff";
+    const middle = height / 2;
+    for (let x = 0; x < peaks.min.length; x++) {
+      const top = middle - peaks.max[x] * middle, bottom = middle - peaks.min[x] * middle;
+      context.fillRect(x, top, 1, Math.max(1, bottom - top));
+    }
+  });
+}
