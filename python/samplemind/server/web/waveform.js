@@ -15,8 +15,10 @@ export function drawWaveform(canvas, key) {
     context.scale(ratio, ratio);
     context.fillStyle = "#4fb3ff";
     const middle = height / 2;
+    // Scaled to the file's own peak, as sample browsers draw it: a quiet hat still shows its shape.
+    const peak = Math.max(1e-4, ...peaks.max, ...peaks.min.map((v) => -v));
     for (let x = 0; x < peaks.min.length; x++) {
-      const top = middle - peaks.max[x] * middle, bottom = middle - peaks.min[x] * middle;
+      const top = middle - (peaks.max[x] / peak) * middle, bottom = middle - (peaks.min[x] / peak) * middle;
       context.fillRect(x, top, 1, Math.max(1, bottom - top));
     }
   });
