@@ -85,9 +85,9 @@ async function start() {
   document.getElementById("search").addEventListener("input", queryChanged);
   document.getElementById("filters").addEventListener("input", queryChanged);
   document.getElementById("filters").addEventListener("submit", (event) => event.preventDefault());
-  const stats = await api("/similarity/stats");
-  similar.setAspects(Object.keys(stats.aspects));
-  await Promise.all([table.setQuery(currentQuery()), fillCategories(), map.load(), followJobs()]);
+  const rows = table.setQuery(currentQuery()); // first: the rows are what the page is for
+  const aspects = api("/similarity/stats").then((stats) => similar.setAspects(Object.keys(stats.aspects)));
+  await Promise.all([rows, aspects, fillCategories(), map.load(), followJobs()]);
   document.getElementById("rows").focus();
 }
 

@@ -169,8 +169,8 @@ export class LibraryTable {
     this.scrollIntoView(index);
     const sample = await this.row(index);
     if (!sample) return;
+    if (play) this.onplay(sample); // sound first, then the neighbours
     this.onselect(sample);
-    if (play) this.onplay(sample);
   }
 
   scrollIntoView(index) {
