@@ -12,6 +12,8 @@ from samplemind._cache import ResultCache
 from samplemind._categories import CATEGORIES, CATEGORY_MODEL_VERSION
 from samplemind._config import AnalysisConfig
 from samplemind._data_dir import default_data_dir
+from samplemind._duplicates import DuplicateGroup
+from samplemind._waveform import Waveform, compute_waveform
 from samplemind._files import find_audio_files
 from samplemind._streaming import RunningDescriptors, StreamingAnalyzer
 from samplemind.similarity import SearchFilters, SearchResult, SimilarityIndex
@@ -41,6 +43,7 @@ __all__ = [
     "CATEGORIES",
     "CATEGORY_MODEL_VERSION",
     "CorruptAudioError",
+    "DuplicateGroup",
     "EMBEDDING_ASPECTS",
     "EMBEDDING_VERSION",
     "ResultCache",
@@ -53,9 +56,11 @@ __all__ = [
     "Stats",
     "StreamingAnalyzer",
     "UnsupportedFormatError",
+    "Waveform",
     "__version__",
     "analyze",
     "analyze_batch",
+    "compute_waveform",
     "default_data_dir",
     "find_audio_files",
 ]

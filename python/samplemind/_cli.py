@@ -53,6 +53,11 @@ SEARCH_EXAMPLES = """examples:
   samplemind search --text "dusty snare"          # by name: abbreviations, prefixes, typos
   samplemind search kick.wav --text 808            # like this kick, named 808
 """
+DUPLICATES_EXAMPLES = """examples:
+  samplemind duplicates                         # exact copies among the indexed samples
+  samplemind duplicates ~/Samples -r --near     # also trimmed, re-levelled, resampled, MP3/Ogg, mono
+  samplemind duplicates packs/ -r --near --format json > copies.json
+"""
 SET_EXAMPLES = """examples:
   samplemind set loops/funk.wav --tempo 96 --key "E minor"
   samplemind set one-shots/thing.wav --category cymbal_ride
@@ -119,6 +124,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a category (kick, pad, drum_loop, ...) or a family (drums, tonal, fx, loops)")
     search.add_argument("--format", choices=("table", "json"), default="table")
     search.add_argument("--data-dir", type=Path, metavar="DIR", help="data folder (cache and index)")
+    duplicates = _command(
+        commands, "duplicates", "find copies of the same sample", DUPLICATES_EXAMPLES,
+        "Group copies of the same sample: the same audio in any container and, with --near, copies "
+        "trimmed, re-levelled, resampled, re-encoded (MP3, Ogg) or mixed to mono. Without PATH, among "
+        "the indexed samples.",
+    )
+    duplicates.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    duplicates.add_argument("-r", "--recursive", action="store_true", help="descend into sub-folders")
+    duplicates.add_argument("--near", action="store_true", help="also near copies, not only exact ones")
+    duplicates.add_argument("--format", choices=("table", "json"), default="table")
+    duplicates.add_argument("--workers", type=int, default=0, metavar="N", help="threads (default: one per core)")
+    duplicates.add_argument("--data-dir", type=Path, metavar="DIR", help="data folder (fingerprints are kept there)")
     correct = _command(
         commands, "set", "correct a file's tempo, key or category", SET_EXAMPLES,
         "Set the tempo, key or category of a file by hand. Corrections are kept apart from the analysis: "
@@ -216,6 +233,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return run_search(args)
     if args.command == "set":
         return run_set(args)
+    if args.command == "duplicates":
+        return run_duplicates(args)
     if args.command == "bench":
         return run_bench_command(args)
     if args.command == "serve":
@@ -435,6 +454,32 @@ def write_search(results: Sequence[SearchResult], output_format: str, stream: Te
         similarity = "    -" if r.similarity is None else f"{r.similarity:.3f}"
         key = r.descriptors.get("key") or ""
         stream.write(f"{rank:>3}  {similarity}  {r.path}  {key}  {tempo}\n")
+
+
+def run_duplicates(args: argparse.Namespace) -> int:
+    paths: list[str] | None = None
+    missing: list[Path] = []
+    if args.paths:
+        named, missing = existing_or_files(args.paths)
+        paths = find_audio_files(named, recursive=args.recursive)
+        if not paths:
+            return nothing_found(args.paths, args.recursive)
+    with SimilarityIndex(args.data_dir, read_only=paths is not None) as index:
+        groups, failed = index.duplicates(paths, near=args.near, workers=args.workers)
+    if args.format == "json":
+        json.dump([g.to_dict() for g in groups], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for number, group in enumerate(groups, 1):
+            print(f"{number}. {group.kind}, {len(group.paths)} files")
+            for path in group.paths:
+                print(f"   {os.path.basename(path)}   in {os.path.dirname(path)}")
+    for failure in failed:
+        print(f"  not read: {failure.path}: {failure.code}: {failure.reason}", file=sys.stderr)
+    copies = sum(len(g.paths) - 1 for g in groups)
+    print(f"{len(groups)} groups of copies ({copies} files could go)" if groups else "no copies found",
+          file=sys.stderr)
+    return EXIT_SOME_FAILED if failed or missing else EXIT_OK
 
 
 def run_set(args: argparse.Namespace) -> int:

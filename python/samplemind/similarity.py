@@ -39,6 +39,7 @@ from samplemind._cache import ResultCache
 from samplemind._categories import CATEGORIES
 from samplemind._corrections import CORRECTIONS_SCHEMA, apply_corrections, checked_corrections
 from samplemind._data_dir import resolve_data_dir
+from samplemind._duplicates import DuplicateGroup, FingerprintStore, find_duplicates
 from samplemind._embedding import EMBEDDING_ASPECTS, EMBEDDING_VERSION
 from samplemind._exceptions import AnalysisError
 from samplemind._sample_fields import FIELDS_SCHEMA, SAMPLE_VIEW, SORTABLE, order_by, refresh_fields
@@ -309,6 +310,20 @@ class SimilarityIndex:
         with self._lock:
             self._map = (version, points)
         return points
+
+    def duplicates(self, paths: Iterable[str | os.PathLike[str]] | None = None, *, near: bool = False,
+                   workers: int = 0) -> tuple[list[DuplicateGroup], list[AnalysisError]]:
+        """(groups of copies, files that could not be read) among `paths` (default: every
+        indexed sample): exact copies, and with `near` also trimmed, re-levelled,
+        resampled, re-encoded or mono copies (see samplemind._duplicates). Fingerprints
+        are kept in the data folder and recomputed only for changed files."""
+        chosen = sorted(self.indexed_paths()) if paths is None else [_stored(p) for p in paths]
+        store = FingerprintStore(self.data_dir / "samplemind.sqlite3")
+        try:
+            fingerprints, failed = store.get_many(chosen, workers)
+        finally:
+            store.close()
+        return find_duplicates(fingerprints, near=near), failed
 
     def indexed_paths(self) -> set[str]:
         """The paths of every indexed sample (as stored: absolute)."""

@@ -179,6 +179,15 @@ def openapi_document() -> dict[str, Any]:
                         "key": {"type": "integer"}, "x": {"type": "number"}, "y": {"type": "number"},
                         "category": {"type": ["string", "null"]}, "category_family": {"type": ["string", "null"]},
                         "is_loop": {"type": "boolean"}}}}}})},
+            "/duplicates": {"get": _operation(
+                "Groups of copies among the indexed samples: exact, and with near=true also trimmed, "
+                "re-levelled, resampled, re-encoded or mono copies", 200,
+                {"type": "object", "properties": {"groups": {"type": "array", "items": {"type": "object", "properties": {
+                    "kind": {"type": "string", "enum": ["exact", "near"]},
+                    "files": {"type": "array", "items": {"type": "object", "properties": {
+                        "path": {"type": "string"}, "folder": {"type": "string"}}}}}}},
+                    "unreadable": {"type": "array", "items": {"type": "object"}}}},
+                (400,), parameters=[{"name": "near", "in": "query", "schema": {"type": "boolean", "default": False}}])},
             "/batch/jobs": {"get": _operation("The queued and running jobs", 200, {"type": "object", "properties": {
                 "jobs": {"type": "array", "items": _JOB_STATE}}})},
             "/": {"get": {"summary": "The web app (no token needed to load it: it asks for one)", "security": [],

@@ -104,6 +104,16 @@ async def library_map(request: web.Request) -> web.Response:
     return web.json_response({"points": await run_io(request, request.app[INDEX].library_map)})
 
 
+async def duplicates(request: web.Request) -> web.Response:
+    """?near=true: {"groups": [{"kind", "files": [{"path", "folder"}]}], "unreadable": [...]}
+    among the indexed samples."""
+    near = request.query.get("near", "false").lower()
+    if near not in ("true", "false", "1", "0", "yes", "no"):
+        raise ApiError(400, f"near must be true or false, got {near[:20]!r}")
+    groups, failed = await run_io(request, lambda: request.app[INDEX].duplicates(near=near in ("true", "1", "yes")))
+    return web.json_response({"groups": [g.to_dict() for g in groups], "unreadable": [f.to_dict() for f in failed]})
+
+
 def _key(request: web.Request) -> int:
     text = request.match_info["key"]
     if not text.isdigit() or len(text) > 19:
@@ -125,4 +135,5 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/samples/{key}/audio", audio)
     app.router.add_get("/samples/{key}/peaks", peaks)
     app.router.add_get("/map", library_map)
+    app.router.add_get("/duplicates", duplicates)
 

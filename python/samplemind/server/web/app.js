@@ -29,7 +29,7 @@ player.onchange = () => table.showPlaying(player.element.paused ? null : player.
 
 function select(sample) {
   similar.show(sample);
-  map.draw(sample.key);
+  requestAnimationFrame(() => map.draw(sample.key)); // after the click's sound has started
 }
 
 function currentQuery() {

@@ -13,6 +13,7 @@ export class LibraryMap {
     this.onpick = onpick;
     this.points = [];
     this.hovered = null;
+    this.base = null;
     for (const [family, colour] of Object.entries(COLOURS)) {
       const entry = document.createElement("span");
       entry.style.color = colour;
@@ -28,20 +29,32 @@ export class LibraryMap {
 
   async load() {
     this.points = (await api("/map")).points;
+    this.base = null;
     this.draw();
   }
 
+  /** Every dot once into an offscreen canvas; a selection then costs one copy and one dot. */
   draw(selectedKey = null) {
-    const context = this.canvas.getContext("2d");
     const { width, height } = this.canvas;
-    context.clearRect(0, 0, width, height);
-    for (const point of this.points) {
-      context.fillStyle = COLOURS[point.category_family] || COLOURS.unknown;
-      const radius = point.key === selectedKey ? 5 : 2.5;
-      context.beginPath();
-      context.arc(6 + point.x * (width - 12), 6 + point.y * (height - 12), radius, 0, 2 * Math.PI);
-      context.fill();
+    if (!this.base) {
+      this.base = document.createElement("canvas");
+      Object.assign(this.base, { width, height });
+      const context = this.base.getContext("2d");
+      for (const point of this.points) this.dot(context, point, 2.5);
     }
+    const context = this.canvas.getContext("2d");
+    context.clearRect(0, 0, width, height);
+    context.drawImage(this.base, 0, 0);
+    const selected = this.points.find((point) => point.key === selectedKey);
+    if (selected) this.dot(context, selected, 5);
+  }
+
+  dot(context, point, radius) {
+    const { width, height } = this.canvas;
+    context.fillStyle = COLOURS[point.category_family] || COLOURS.unknown;
+    context.beginPath();
+    context.arc(6 + point.x * (width - 12), 6 + point.y * (height - 12), radius, 0, 2 * Math.PI);
+    context.fill();
   }
 
   pointAt(event) {

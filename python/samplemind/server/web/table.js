@@ -7,6 +7,7 @@ import { drawWaveform } from "./waveform.js";
 const ROW_HEIGHT = 34;
 const PAGE = 200;
 const OVERSCAN = 10;
+const KEPT_PAGES = 20; // pages kept while scrolling: memory stays flat over any library
 
 export const COLUMNS = [
   { title: "Waveform", sort: null },
@@ -87,7 +88,11 @@ export class LibraryTable {
   }
 
   page(number) {
-    if (!this.pages.has(number)) {
+    if (this.pages.has(number)) { // most recently used last
+      const kept = this.pages.get(number);
+      this.pages.delete(number);
+      this.pages.set(number, kept);
+    } else {
       const generation = this.generation;
       const params = { ...this.params, sort: this.sort, offset: number * PAGE, limit: PAGE };
       this.pages.set(number, api(`/samples?${query(params)}`).then((body) => {
@@ -96,6 +101,7 @@ export class LibraryTable {
         this.spacer.style.height = `${this.total * ROW_HEIGHT}px`;
         return body.results;
       }));
+      while (this.pages.size > KEPT_PAGES) this.pages.delete(this.pages.keys().next().value);
     }
     return this.pages.get(number);
   }

@@ -2,14 +2,18 @@
 
 import { api } from "./api.js";
 
-const cache = new Map(); // key -> Promise of {min, max}
+const cache = new Map(); // key -> Promise of {min, max}, most recently used last
+const KEPT = 2000;
 
 export function drawWaveform(canvas, key) {
   const width = 120, height = 26, ratio = window.devicePixelRatio || 1;
   canvas.width = width * ratio;
   canvas.height = height * ratio;
-  if (!cache.has(key)) cache.set(key, api(`/samples/${key}/peaks?width=${width}`).catch(() => null));
-  cache.get(key).then((peaks) => {
+  const peaks = cache.get(key) || api(`/samples/${key}/peaks?width=${width}`).catch(() => null);
+  cache.delete(key);
+  cache.set(key, peaks);
+  if (cache.size > KEPT) cache.delete(cache.keys().next().value);
+  peaks.then((peaks) => {
     if (!peaks) return;
     const context = canvas.getContext("2d");
     context.scale(ratio, ratio);
