@@ -106,4 +106,5 @@ def _band_vector(mono: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     logs = 10 * np.log10(grid + max(float(grid.max()) * _FLOOR, 1e-30))
     centred = logs - logs.mean()
     norm = float(np.linalg.norm(centred))
-    return (centred / norm if norm > 0 else np.zeros_like(centred)).astype(np.float32).reshape(-1)
+    vector: npt.NDArray[np.float32] = (centred / norm if norm > 0 else np.zeros_like(centred)).astype(np.float32)
+    return vector.reshape(-1)
