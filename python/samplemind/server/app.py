@@ -16,7 +16,7 @@ from aiohttp import WSCloseCode, web
 from samplemind import find_audio_files
 from samplemind.server import routes_batch, routes_health, routes_samples, routes_similarity, routes_web, routes_ws
 from samplemind.server.app_keys import (
-    CONFIG, HUB, INDEX, IO_EXECUTOR, LIVE_STREAMS, RUNNER, SEARCH_SLOTS, SOCKETS, STORE, WAVEFORMS,
+    CONFIG, HUB, INDEX, IO_EXECUTOR, LIVE_STREAMS, RUNNER, SEARCH_SLOTS, SOCKETS, STORE, WAVEFORM_EXECUTOR, WAVEFORMS,
 )
 from samplemind.server.config import ServerConfig
 from samplemind.server.errors import error_middleware
@@ -29,6 +29,7 @@ from samplemind.server.waveforms import WaveformCache
 from samplemind.similarity import SimilarityIndex
 
 _IO_THREADS = 8
+_WAVEFORM_THREADS = 2
 log = logging.getLogger("samplemind.server")
 
 
@@ -54,6 +55,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     await loop.run_in_executor(io, _remove_stale_uploads, config, store)
     app[IO_EXECUTOR], app[STORE], app[INDEX], app[HUB] = io, store, index, ProgressHub()
     app[WAVEFORMS] = await loop.run_in_executor(io, WaveformCache, config.data_dir / "samplemind.sqlite3")
+    app[WAVEFORM_EXECUTOR] = ThreadPoolExecutor(_WAVEFORM_THREADS, thread_name_prefix="samplemind-waveform")
     app[LIVE_STREAMS] = asyncio.Semaphore(config.max_live_streams)
     app[SEARCH_SLOTS] = asyncio.Semaphore(config.search_concurrency)
     runner = app[RUNNER] = JobRunner(config, store, index, app[HUB], io)
@@ -67,6 +69,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     finally:
         await runner.stop()
         await loop.run_in_executor(io, index.close)  # saves the graph
+        app[WAVEFORM_EXECUTOR].shutdown(wait=True)
         app[WAVEFORMS].close()
         store.close()
         io.shutdown(wait=True)

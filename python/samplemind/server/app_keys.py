@@ -21,6 +21,9 @@ STORE = web.AppKey("store", JobStore)
 INDEX = web.AppKey("index", SimilarityIndex)
 HUB = web.AppKey("hub", ProgressHub)
 WAVEFORMS = web.AppKey("waveforms", WaveformCache)
+WAVEFORM_EXECUTOR = web.AppKey("waveform_executor", ThreadPoolExecutor)
+"""Waveforms are decoded on their own threads: a screenful of new rows never delays a
+search or an audition on the I/O threads."""
 RUNNER = web.AppKey("runner", JobRunner)
 LIVE_STREAMS = web.AppKey("live_streams", asyncio.Semaphore)
 """Open /ws/analysis streams; when none is free the answer is 503."""

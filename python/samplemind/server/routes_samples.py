@@ -3,6 +3,7 @@ and draw one, and the 2-D map of them all."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 from aiohttp import web
@@ -10,7 +11,7 @@ from aiohttp import web
 from samplemind import AnalysisError
 from samplemind._corrections import checked_corrections
 from samplemind._waveform import MAX_WAVEFORM_WIDTH
-from samplemind.server.app_keys import CONFIG, INDEX, WAVEFORMS
+from samplemind.server.app_keys import CONFIG, INDEX, WAVEFORM_EXECUTOR, WAVEFORMS
 from samplemind.server.previews import playable_copy
 from samplemind.server.errors import ApiError
 from samplemind.server.params import int_param, json_body
@@ -89,7 +90,8 @@ async def peaks(request: web.Request) -> web.Response:
     width = int_param(request, "width", 512, 1, MAX_WAVEFORM_WIDTH)
     path = (await run_io(request, _sample, request, _key(request))).path
     try:
-        waveform = await run_io(request, request.app[WAVEFORMS].get, path, width)
+        waveform = await asyncio.get_running_loop().run_in_executor(
+            request.app[WAVEFORM_EXECUTOR], request.app[WAVEFORMS].get, path, width)
     except FileNotFoundError:
         raise ApiError(404, f"the file of sample {request.match_info['key']} is gone: {path}") from None
     except AnalysisError as error:
