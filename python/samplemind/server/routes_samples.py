@@ -79,6 +79,8 @@ async def audio(request: web.Request) -> web.StreamResponse:
             path = str(await run_io(request, playable_copy, request.app[CONFIG].data_dir / "previews", path))
         except AnalysisError as error:
             raise ApiError(422, f"{path}: {error.reason}", error.code) from None
+        except OSError as error:  # gone or unreadable since the check above
+            raise ApiError(404, f"the file of sample {request.match_info['key']} cannot be read: {error}") from None
         kind = "audio/wav"
     response = web.FileResponse(path, headers={"Cache-Control": "private, max-age=3600"})
     response.content_type = kind
@@ -92,10 +94,12 @@ async def peaks(request: web.Request) -> web.Response:
     try:
         waveform = await asyncio.get_running_loop().run_in_executor(
             request.app[WAVEFORM_EXECUTOR], request.app[WAVEFORMS].get, path, width)
-    except FileNotFoundError:
+    except FileNotFoundError:  # the file is gone (the core's not-found error is one too)
         raise ApiError(404, f"the file of sample {request.match_info['key']} is gone: {path}") from None
     except AnalysisError as error:
         raise ApiError(422, f"{path}: {error.reason}", error.code) from None
+    except OSError as error:
+        raise ApiError(404, f"the file of sample {request.match_info['key']} cannot be read: {error}") from None
     return web.json_response({"width": width, "duration_s": waveform.duration_s,
                               "min": [round(float(v), 4) for v in waveform.min],
                               "max": [round(float(v), 4) for v in waveform.max]})
