@@ -13,7 +13,7 @@ import samplemind
 from samplemind import _analysis, _core
 
 _GROUPS = {"info": _analysis._INFO, "level": _analysis._LEVEL}
-_TOP = ("path", "analysis_sample_rate", "n_frames", "frames", "spectral", "categories", *_GROUPS,
+_TOP = ("path", "analysis_sample_rate", "n_frames", "frames", "spectral", "categories", "metadata", *_GROUPS,
         *_analysis.VECTOR_FIELDS, *_analysis._MUSICAL, *_analysis._TIMES, *_analysis._CATEGORY)
 
 
@@ -29,6 +29,8 @@ def test_the_binding_hands_over_exactly_what_analysis_reads() -> None:
     for group, names in _GROUPS.items():
         assert sorted(raw[group]) == sorted(names), group  # type: ignore[call-overload]
     assert sorted(raw["spectral"]) == sorted((*_analysis._SPECTRAL, "contrast_db"))  # type: ignore[call-overload]
+    metadata_fields = {f.name for f in dataclasses.fields(samplemind.Metadata)} - {"name"}  # the name's cues: Python
+    assert set(raw["metadata"]) == metadata_fields  # type: ignore[call-overload]
 
 
 def test_analysis_holds_what_to_dict_writes() -> None:

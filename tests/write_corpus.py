@@ -11,6 +11,7 @@ import numpy as np
 import soundfile as sf
 
 from tests.test_decoders import LIBSNDFILE_ENCODINGS, NATIVE_ENCODINGS, mixed_signal
+from tests.metadata_files import write_corpus_files
 from tests.test_malformed_files import CASES
 
 
@@ -35,6 +36,7 @@ def write_corpus(folder: Path) -> int:
         for cut in [*range(0, 120, 3), len(whole) // 2, len(whole) - 1]:
             (folder / f"cut-{cut:05d}-{name}").write_bytes(whole[:cut])
             count += 1
+    count += write_corpus_files(folder)
     np.random.default_rng(1).integers(0, 256, 1 << 16, dtype=np.uint8).tofile(folder / "noise.bin")
     return count + 1
 

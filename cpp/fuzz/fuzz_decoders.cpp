@@ -1,12 +1,14 @@
 // Fuzz target for the native WAV/RF64 and AIFF/AIFC parsers and the analysis that
 // follows them: any byte string must give either an analysis or a samplemind::Error,
-// never a crash, a hang or an unbounded allocation.
+// never a crash, a hang or an unbounded allocation. The metadata readers (every
+// container) must not even throw.
 //
 // libFuzzer: configure with clang, -DSAMPLEMIND_BUILD_TESTS=ON -DSAMPLEMIND_LIBFUZZER=ON
 // and run ./fuzz_decoders CORPUS_DIR. Without libFuzzer the same target is built with
 // a main() that replays files and folders, so CI runs the corpus under the sanitizers.
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -15,6 +17,10 @@
 #include "samplemind/samplemind.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const samplemind::Metadata metadata = samplemind::read_metadata({data, size});
+    if (metadata.tags.size() > samplemind::Metadata::kMaxTags || metadata.loops.size() > samplemind::Metadata::kMaxLoops) {
+        std::abort();
+    }
     try {
         auto decoder = samplemind::open_audio_memory({data, size}, "fuzz-input");
         const samplemind::AudioInfo& info = decoder->info();

@@ -115,6 +115,28 @@ void test_decode_from_memory() {
     CHECK(corrupt);
 }
 
+// A WAV with an 'acid' chunk (loop, root A3, 8 beats, 126 BPM) and a RIFF INFO title
+// appended after its audio, as sample editors write them.
+void test_metadata_from_memory() {
+    auto bytes = tiny_wav({0, 100, -100, 0});
+    auto u32 = [&](std::uint32_t v) { for (int i = 0; i < 4; ++i) bytes.push_back(std::uint8_t(v >> (8 * i))); };
+    auto text = [&](const char* t, std::size_t n) { bytes.insert(bytes.end(), t, t + n); };
+    const float tempo = 126.0f;
+    std::uint32_t tempo_bits;
+    std::memcpy(&tempo_bits, &tempo, 4);
+    text("acid", 4); u32(24); u32(0x02); u32(57); u32(0); u32(8); u32(0x00040004); u32(tempo_bits);
+    text("LIST", 4); u32(16); text("INFOINAM", 8); u32(4); text("Dub", 4);
+    const samplemind::Metadata metadata = samplemind::read_metadata(bytes);
+    CHECK(metadata.tempo_bpm && *metadata.tempo_bpm == 126.0);
+    CHECK(metadata.root_note && *metadata.root_note == 57);
+    CHECK(metadata.is_loop && *metadata.is_loop);
+    CHECK(metadata.beats && *metadata.beats == 8.0);
+    CHECK(metadata.tag("title") && *metadata.tag("title") == "Dub");
+    CHECK(samplemind::read_metadata(tiny_wav({1, 2})).sources.empty());
+    bytes[bytes.size() - 13] = 0xFF;  // the LIST's INAM size: far past the end
+    CHECK(samplemind::read_metadata(bytes).tempo_bpm.has_value());
+}
+
 void test_streaming_equals_one_shot() {
     // Pushing in ragged blocks must give exactly what one push gives.
     std::vector<float> stereo;
@@ -260,6 +282,7 @@ int main() {
         {"resampler length and gain", test_resampler_length_and_gain},
         {"config validation", test_config_validation},
         {"decode from memory", test_decode_from_memory},
+        {"metadata from memory", test_metadata_from_memory},
         {"streaming equals one shot", test_streaming_equals_one_shot},
         {"sine centroid", test_sine_centroid},
         {"batch order, errors and cancel", test_batch_order_errors_and_cancel},

@@ -35,6 +35,28 @@ py::dict stats_dict(const SummaryStats& s) {
     return d;
 }
 
+template <typename T>
+py::object optional_value(const std::optional<T>& value) {
+    return value ? py::cast(*value) : py::none();
+}
+
+py::dict metadata_dict(const Metadata& metadata) {
+    py::dict d;
+    d["tempo_bpm"] = optional_value(metadata.tempo_bpm);
+    d["key"] = optional_value(metadata.key);
+    d["root_note"] = optional_value(metadata.root_note);
+    d["is_loop"] = optional_value(metadata.is_loop);
+    d["beats"] = optional_value(metadata.beats);
+    py::list loops;
+    for (const LoopPoints& loop : metadata.loops) loops.append(py::make_tuple(loop.start_frame, loop.end_frame));
+    d["loops"] = loops;
+    py::dict tags;
+    for (const auto& [name, value] : metadata.tags) tags[py::str(name)] = value;
+    d["tags"] = tags;
+    d["sources"] = metadata.sources;
+    return d;
+}
+
 py::dict info_dict(const AudioInfo& info) {
     py::dict d;
     d["sample_rate"] = info.sample_rate;
@@ -94,6 +116,7 @@ JsonDict analysis_dict(const Analysis& a) {
     py::dict d;
     d["path"] = a.path;
     d["info"] = info_dict(a.info);
+    d["metadata"] = metadata_dict(a.metadata);
     d["analysis_sample_rate"] = a.analysis_sample_rate;
     d["n_frames"] = a.n_frames;
     d["level"] = level;
@@ -262,6 +285,18 @@ PYBIND11_MODULE(_core, m) {
             return analysis_dict(analysis);
         },
         py::arg("path"), py::arg("config"), py::arg("sndfile_path"));
+
+    m.def(
+        "read_metadata",
+        [](const std::string& path) {
+            Metadata metadata;
+            {
+                py::gil_scoped_release release;
+                metadata = read_metadata(path);
+            }
+            return JsonDict(metadata_dict(metadata));
+        },
+        py::arg("path"));
 
     // For the category model's training script: the analysis and the model's input.
     m.def(

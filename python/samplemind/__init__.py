@@ -15,6 +15,7 @@ from samplemind._data_dir import default_data_dir
 from samplemind._duplicates import DuplicateGroup
 from samplemind._waveform import Waveform, compute_waveform
 from samplemind._files import find_audio_files
+from samplemind._metadata import Metadata, NameCues, read_metadata
 from samplemind._streaming import RunningDescriptors, StreamingAnalyzer
 from samplemind.similarity import SearchFilters, SearchResult, SimilarityIndex
 from samplemind._core import __version__
@@ -46,6 +47,8 @@ __all__ = [
     "DuplicateGroup",
     "EMBEDDING_ASPECTS",
     "EMBEDDING_VERSION",
+    "Metadata",
+    "NameCues",
     "ResultCache",
     "RunningDescriptors",
     "SampleMindError",
@@ -63,4 +66,5 @@ __all__ = [
     "compute_waveform",
     "default_data_dir",
     "find_audio_files",
+    "read_metadata",
 ]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from samplemind._metadata import Metadata, label_sources, name_cues
 
 __all__ = ["VECTOR_FIELDS", "Analysis", "Stats"]
 
@@ -161,6 +163,10 @@ class Analysis:
     """The three most probable categories with their probabilities, best first."""
     embedding: FloatArray
     """The similarity embedding: float32, L2-normalised (see EMBEDDING_ASPECTS)."""
+    metadata: Metadata = field(default_factory=Metadata)
+    """What the file says about itself (tags, 'acid' tempo, root note, ...) and the
+    cues in its name. The descriptors above are measured and never read it; a
+    library's listings put a stated tempo or key first (see tempo_source)."""
     tracks: dict[str, FloatArray] | None = None
     """Per-frame tracks when AnalysisConfig(keep_frames=True) was used."""
 
@@ -177,11 +183,13 @@ class Analysis:
         fields.update({name: tuple(raw[name]) for name in _TIMES})
         fields.update({name: raw[name] for name in _CATEGORY})
         fields["categories"] = tuple((str(name), float(p)) for name, p in raw["categories"])
+        path = raw["path"] or None
         return cls(
-            path=raw["path"] or None,
+            path=path,
             analysis_sample_rate=raw["analysis_sample_rate"],
             n_frames=raw["n_frames"],
             tracks=raw["frames"],
+            metadata=Metadata._from_core(raw["metadata"], path, raw["is_loop"]),
             **fields,
         )
 
@@ -203,7 +211,15 @@ class Analysis:
         for name in _CATEGORY:
             out[name] = getattr(self, name)
         out["categories"] = [{"category": name, "probability": p} for name, p in self.categories]
+        out["metadata"] = self.metadata.to_dict()
         return out
+
+    @property
+    def labels(self) -> dict[str, Any]:
+        """The tempo and key a library shows: stated by the file's metadata or its name
+        before measured, with tempo_source and key_source, and under `analysis` the
+        measured value of each one taken from elsewhere (see samplemind._metadata)."""
+        return label_sources(self.tempo_bpm, self.key, self.metadata)
 
     @property
     def onset_count(self) -> int:
@@ -222,4 +238,9 @@ class Analysis:
             fields[name] = tuple(fields[name])
         fields["categories"] = tuple((c["category"], c["probability"]) for c in fields["categories"])
         fields.pop("onset_count", None)
+        # The name's cues are the current path's (a cached result may be another copy's).
+        metadata = Metadata.from_dict(fields["metadata"])
+        path = fields["path"]
+        fields["metadata"] = dataclasses.replace(
+            metadata, name=name_cues(path, is_loop=fields["is_loop"]) if path else metadata.name)
         return cls(**fields)

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AnalysisConfig', 'BatchJob', 'BatchScheduler', 'CATEGORY_MODEL_VERSION', 'EMBEDDING_VERSION', 'StreamingAnalyzer', 'analyze_buffer', 'analyze_file', 'analyze_file_with_model_features', 'category_vocabulary', 'compute_waveform', 'decode_file', 'embedding_aspects', 'mel_filterbank', 'resample', 'reset_stage_timing', 'rfft', 'set_stage_timing', 'stage_seconds']
+__all__: list[str] = ['AnalysisConfig', 'BatchJob', 'BatchScheduler', 'CATEGORY_MODEL_VERSION', 'EMBEDDING_VERSION', 'StreamingAnalyzer', 'analyze_buffer', 'analyze_file', 'analyze_file_with_model_features', 'category_vocabulary', 'compute_waveform', 'decode_file', 'embedding_aspects', 'mel_filterbank', 'read_metadata', 'resample', 'reset_stage_timing', 'rfft', 'set_stage_timing', 'stage_seconds']
 class AnalysisConfig:
     keep_frames: bool
     def __init__(self) -> None:
@@ -141,6 +141,8 @@ def embedding_aspects() -> dict[str, tuple[int, int, float]]:
     ...
 def mel_filterbank(sample_rate: typing.SupportsFloat | typing.SupportsIndex, n_fft: typing.SupportsInt | typing.SupportsIndex, n_mels: typing.SupportsInt | typing.SupportsIndex, fmin: typing.SupportsFloat | typing.SupportsIndex, fmax: typing.SupportsFloat | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float32]:
     ...
+def read_metadata(path: str) -> dict[str, typing.Any]:
+    ...
 def resample(input: numpy.typing.NDArray[numpy.float32], in_rate: typing.SupportsFloat | typing.SupportsIndex, out_rate: typing.SupportsFloat | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float32]:
     ...
 def reset_stage_timing() -> None:
@@ -153,4 +155,4 @@ def stage_seconds() -> dict[str, float]:
     ...
 CATEGORY_MODEL_VERSION: int = 1
 EMBEDDING_VERSION: int = 2
-__version__: str = '0.2.0'
+__version__: str = '0.3.0'

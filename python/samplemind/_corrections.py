@@ -3,8 +3,8 @@
 They live in their own table, keyed by the file's path, never in the analysis: a
 re-analysis, a re-index or an engine upgrade rewrites the analysis and leaves them
 alone. Wherever a sample is shown, a corrected field carries the user's value, a
-`<field>_source` of "user" (else "analysis") and, under `analysis`, what the analysis
-said, so that a disagreement stays visible.
+`<field>_source` of "user" (else "metadata", "name" or "analysis", see _metadata) and,
+under `analysis`, what the analysis said, so that a disagreement stays visible.
 """
 
 from __future__ import annotations
@@ -63,13 +63,18 @@ def checked_corrections(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def apply_corrections(descriptors: dict[str, Any], tempo_bpm: float | None, key: str | None,
                       category: str | None) -> dict[str, Any]:
-    """The descriptors with the user's values (None: not corrected) over the analysis's."""
-    analysis: dict[str, Any] = {}
+    """The descriptors with the user's values (None: not corrected) over the stored ones,
+    which came from the file's metadata, its name or the analysis (their `_source`)."""
+    analysis: dict[str, Any] = dict(descriptors.get("analysis", {}))
     for field, value in (("tempo_bpm", tempo_bpm), ("key", key), ("category", category)):
-        descriptors[_SOURCES[field]] = "analysis" if value is None else "user"
-        if value is not None:
+        source = _SOURCES[field]
+        if value is None:
+            descriptors.setdefault(source, "analysis")
+            continue
+        if descriptors.get(source, "analysis") == "analysis":  # else `analysis` holds it already
             analysis[field] = descriptors.get(field)
-            descriptors[field] = value
+        descriptors[source] = "user"
+        descriptors[field] = value
     if category is not None:
         analysis["category_family"] = descriptors.get("category_family")
         descriptors["category_family"] = CATEGORIES[category]

@@ -12,12 +12,18 @@ _NATURAL = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11, "H": 11}  #
 _MODES = {"": "major", "maj": "major", "major": "major", "dur": "major",
           "m": "minor", "min": "minor", "minor": "minor", "moll": "minor"}
 _PATTERN = re.compile(r"([A-Ha-h])\s*(#|b|sharp|flat)?[\s_-]*([A-Za-z]*)")
+# DJ software's wheel notations: Camelot "8A" (A minor) / "8B" (C major), and Open Key
+# "1m" (A minor) / "1d" (C major). Each step round the wheel is a fifth.
+_WHEEL = re.compile(r"(1[0-2]|[1-9])\s*([ABabdm])")
 
 
 def parse_key(text: str) -> str:
     """"A minor" from "a minor", "Am", "Amin", "A-moll", "A♭ major" ("G# major"), "Bb",
-    "H minor" (B minor), ...; ValueError for anything else, naming what was given."""
+    "H minor" (B minor), Camelot "8A", Open Key "1m", ...; ValueError for anything else, naming what was given."""
     cleaned = text.strip().replace("♯", "#").replace("♭", "b")
+    wheel = _WHEEL.fullmatch(cleaned)
+    if wheel:
+        return _wheel_key(int(wheel.group(1)), wheel.group(2))
     match = _PATTERN.fullmatch(cleaned)
     mode_word = match.group(3) if match else ""
     # A lone capital M is major (as in "CM7" notation); every other mode word is any case.
@@ -27,6 +33,13 @@ def parse_key(text: str) -> str:
     accidental = {"#": 1, "sharp": 1, "b": -1, "flat": -1}.get((match.group(2) or "").lower(), 0)
     tonic = (_NATURAL[match.group(1).upper()] + accidental) % 12
     return f"{NOTES[tonic]} {mode}"
+
+
+def _wheel_key(number: int, letter: str) -> str:
+    minor = letter in "Aam"
+    camelot = letter in "ABab"
+    major_tonic = 7 * (number - (8 if camelot else 1)) % 12  # Camelot 8B and Open Key 1d are C major
+    return f"{NOTES[(major_tonic + 9) % 12]} minor" if minor else f"{NOTES[major_tonic]} major"
 
 
 def compatible_keys(key: str) -> set[str]:

@@ -75,9 +75,11 @@ def _write_table(results: Sequence[Analysis | AnalysisError], stream: TextIO) ->
     for result in results:
         name = _shown_path(result.path, root)
         if isinstance(result, Analysis):
+            labels = result.labels
             rows.append((
                 name, result.category, "loop" if result.is_loop else "one-shot", f"{result.duration_s:.3f}",
-                "" if result.tempo_bpm is None else f"{result.tempo_bpm:.1f}", result.key or "",
+                _labelled("" if labels["tempo_bpm"] is None else f"{labels['tempo_bpm']:.1f}", labels["tempo_source"]),
+                _labelled(labels["key"] or "", labels["key_source"]),
                 result.pitch_note or "", f"{result.loudness_lufs:.1f}", f"{result.peak_dbfs:.1f}", "ok",
             ))
         else:
@@ -85,6 +87,11 @@ def _write_table(results: Sequence[Analysis | AnalysisError], stream: TextIO) ->
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         stream.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n")
+
+
+def _labelled(value: str, source: str) -> str:
+    """A tempo or key, marked when the file's metadata or name stated it."""
+    return f"{value} ({'file' if source == 'metadata' else source})" if value and source != "analysis" else value
 
 
 def _common_folder(paths: Sequence[str]) -> str | None:

@@ -1,7 +1,8 @@
 """Text search over sample names, in SQLite FTS5 beside the samples.
 
-A sample's words come from its file name and the three folders above it (the pack and
-its sub-folders), split at punctuation, case changes and digits ("DustySnare_02" gives
+A sample's words come from its file name, the three folders above it (the pack and
+its sub-folders) and its tags (title, genre, keywords, description, comment, album,
+artist), split at punctuation, case changes and digits ("DustySnare_02" gives
 dustysnare, dusty, snare and 02). The abbreviations producers use are indexed and
 searched as the word they stand for (bd, kik -> kick), so "kick" finds BD_01.wav and
 "bd" finds kick_01.wav. Every query word matches as a prefix ("sna" finds snare); a
@@ -18,7 +19,7 @@ import re
 import sqlite3
 from collections.abc import Iterable
 
-__all__ = ["ABBREVIATIONS", "TEXT_SCHEMA", "match_expression", "words_of_path", "words_of_text"]
+__all__ = ["ABBREVIATIONS", "TEXT_SCHEMA", "index_words", "match_expression", "words_of_path", "words_of_text"]
 
 ABBREVIATIONS: dict[str, str] = {
     "bd": "kick", "kik": "kick", "kck": "kick", "kd": "kick", "bassdrum": "kick", "kicks": "kick",
@@ -121,9 +122,10 @@ def _edits(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-def index_words(db: sqlite3.Connection, rows: Iterable[tuple[int, str]]) -> None:
-    """(Re)writes the words of samples given as (key, path)."""
-    words = [(key, words_of_path(path)) for key, path in rows]
+def index_words(db: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
+    """(Re)writes the words of samples given as (key, path, text of their tags)."""
+    words = [(key, " ".join(dict.fromkeys([*words_of_path(path).split(), *words_of_text(tags)])))
+             for key, path, tags in rows]
     db.executemany("DELETE FROM sample_text WHERE rowid = ?", [(key,) for key, _ in words])
     db.executemany("INSERT INTO sample_text (rowid, words) VALUES (?, ?)", words)
     db.executemany("INSERT OR IGNORE INTO sample_terms (term) VALUES (?)",

@@ -431,7 +431,7 @@ class SimilarityIndex:
                                       (path, EMBEDDING_VERSION, blob, json.dumps(descriptors), time.time(),
                                        _checksum(blob)))
             key = int(cursor.lastrowid or 0)
-            index_words(self._db, [(key, path)])
+        index_words(self._db, [(key, path, analysis.metadata.words())])  # the tags may have changed
         refresh_fields(self._db, [key])
         self._index.add(key, np.asarray(analysis.embedding, dtype=np.float32))
         return key
@@ -557,7 +557,7 @@ class SimilarityIndex:
         unlisted = self._rows("SELECT 1 FROM samples WHERE key NOT IN (SELECT key FROM sample_fields) LIMIT 1")
         if rows or unlisted:
             with self._lock, immediate_transaction(self._db):
-                index_words(self._db, rows)
+                index_words(self._db, [(key, path, "") for key, path in rows])  # tags come at re-analysis
                 refresh_fields(self._db)
 
     def _key_of(self, path: str | None) -> int | None:
@@ -666,6 +666,10 @@ def _stored(path: str | os.PathLike[str]) -> str:
 def _descriptors(analysis: Analysis) -> dict[str, Any]:
     data = {name: getattr(analysis, name) for name in _DESCRIPTORS if name != "centroid_hz_mean"}
     data["centroid_hz_mean"] = analysis.centroid_hz.mean
+    data.update(analysis.labels)
+    stated = analysis.metadata.stated()
+    if stated:
+        data["metadata"] = stated
     return data
 
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "samplemind/audio_info.hpp"
+#include "samplemind/metadata.hpp"
 
 namespace samplemind {
 
@@ -167,6 +168,9 @@ struct Analysis {
     std::string path;
     /// Source metadata.
     AudioInfo info;
+    /// What the file says about itself (tempo, root note, loops, tags); empty for a
+    /// buffer. The analysis never reads it: tempo and key below are measured.
+    Metadata metadata;
     /// Rate the frame descriptors were computed at, Hz.
     double analysis_sample_rate = 0.0;
     /// Number of STFT frames: 1 + resampled_length / hop_length (centred frames).

@@ -11,6 +11,7 @@
 #include "samplemind/embedding.hpp"
 #include "samplemind/error.hpp"
 #include "samplemind/kernels.hpp"
+#include "samplemind/metadata.hpp"
 #include "samplemind/stage_timing.hpp"
 #include "samplemind/version.hpp"
 #include "samplemind/waveform.hpp"

@@ -3,9 +3,9 @@
 #pragma once
 
 #define SAMPLEMIND_VERSION_MAJOR 0
-#define SAMPLEMIND_VERSION_MINOR 2
+#define SAMPLEMIND_VERSION_MINOR 3
 #define SAMPLEMIND_VERSION_PATCH 0
-#define SAMPLEMIND_VERSION "0.2.0"
+#define SAMPLEMIND_VERSION "0.3.0"
 
 namespace samplemind {
 

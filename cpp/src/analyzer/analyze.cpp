@@ -12,7 +12,17 @@
 namespace samplemind {
 namespace {
 constexpr std::size_t kReadFrames = 16384;
+
+// The file's own metadata; a file that vanished since it was decoded has none.
+Metadata file_metadata(const std::string& path) {
+    detail::StageTimer timer(Stage::decode);
+    try {
+        return read_metadata(path);
+    } catch (const Error&) {
+        return {};
+    }
 }
+}  // namespace
 
 Analysis analyze_file(const std::string& path, const AnalysisConfig& config, const DecodeOptions& options) {
     config.validate();
@@ -62,6 +72,7 @@ Analysis analyze_file(const std::string& path, const AnalysisConfig& config, con
     // (MP3 headers only estimate the length, so they are not held to it.)
     analysis.info.truncated =
         header.truncated || (header.container != "mp3" && header.frames > 0 && frames < header.frames);
+    analysis.metadata = file_metadata(path);
     return analysis;
 }
 

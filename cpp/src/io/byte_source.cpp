@@ -52,7 +52,7 @@ public:
     std::uint64_t size() const noexcept override { return bytes_.size(); }
     const std::string& name() const noexcept override { return name_; }
     std::size_t read_at(std::uint64_t offset, std::span<std::uint8_t> dst) const override {
-        if (offset >= bytes_.size()) return 0;
+        if (offset >= bytes_.size() || dst.empty()) return 0;  // memcpy may not see a null pointer
         const std::size_t count = std::min<std::uint64_t>(dst.size(), bytes_.size() - offset);
         std::memcpy(dst.data(), bytes_.data() + offset, count);
         return count;

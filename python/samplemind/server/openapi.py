@@ -40,8 +40,12 @@ _SEARCH_RESULT = {"type": "object", "properties": {
     "pitch_note": {"type": ["string", "null"]}, "loudness_lufs": {"type": "number"},
     "category": {"type": "string"}, "category_family": {"type": ["string", "null"]},
     "centroid_hz_mean": {"type": "number"},
-    **{f"{name}_source": {"type": "string", "enum": ["analysis", "user"]} for name in ("tempo", "key", "category")},
-    "analysis": {"type": "object", "description": "what the analysis said of each field the user corrected"}}}
+    **{f"{name}_source": {"type": "string", "enum": ["analysis", "metadata", "name", "user"]}
+       for name in ("tempo", "key")},
+    "category_source": {"type": "string", "enum": ["analysis", "user"]},
+    "analysis": {"type": "object", "description": "what the analysis measured of each field taken from elsewhere"},
+    "metadata": {"type": "object", "description": "what the file's metadata and its name state: tempo_bpm, key, "
+                                                  "root_note, is_loop, name_tempo_bpm, name_key, name_note"}}}
 _QUERY = {"type": "object", "properties": {
     "key": {"type": "integer"}, "vector": {"type": "array", "items": {"type": "number"}},
     "path": {"type": "string"}, "q": {"type": "string", "description": "alone: a text search"}}}

@@ -148,8 +148,9 @@ export class LibraryTable {
       text(folder.slice(folder.lastIndexOf("/") + 1), "dim"),
       text(sample.category || "", sample.category_source === "user" ? "user" : ""),
       text(sample.duration_s != null ? `${sample.duration_s.toFixed(2)} s` : ""),
-      text(sample.tempo_bpm != null ? sample.tempo_bpm.toFixed(1) : "", sample.tempo_source === "user" ? "user" : ""),
-      text(sample.musical_key || "", sample.key_source === "user" ? "user" : ""),
+      labelled(sample.tempo_bpm != null ? sample.tempo_bpm.toFixed(1) : "", sample.tempo_source,
+               sample.analysis?.tempo_bpm != null ? sample.analysis.tempo_bpm.toFixed(1) : "none"),
+      labelled(sample.musical_key || "", sample.key_source, sample.analysis?.musical_key || "none"),
       text(sample.pitch_note || ""),
       text(sample.loudness_lufs != null ? sample.loudness_lufs.toFixed(1) : ""),
       text(sample.is_loop ? "loop" : "", "dim"),
@@ -201,6 +202,15 @@ export class LibraryTable {
   showPlaying(key) {
     for (const element of this.rendered.values()) element.classList.toggle("playing", element.dataset.key === String(key));
   }
+}
+
+// A tempo or key with where it came from: the user (a correction), the file's
+// metadata or its name; the tooltip says what the analysis measured instead.
+function labelled(value, source, measured) {
+  if (!value || !source || source === "analysis") return text(value);
+  const cell = text(value, source === "user" ? "user" : "stated");
+  cell.title = `${source === "metadata" ? "from the file's metadata" : `from the ${source}`}; analysis: ${measured}`;
+  return cell;
 }
 
 function text(value, className = "") {
