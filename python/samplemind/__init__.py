@@ -16,6 +16,7 @@ from samplemind._duplicates import DuplicateGroup
 from samplemind._waveform import Waveform, compute_waveform
 from samplemind._files import find_audio_files
 from samplemind._metadata import Metadata, NameCues, read_metadata
+from samplemind._library_watch import CheckReport, LibraryWatcher, WatchChange
 from samplemind._streaming import RunningDescriptors, StreamingAnalyzer
 from samplemind.similarity import SearchFilters, SearchResult, SimilarityIndex
 from samplemind._core import __version__
@@ -43,10 +44,12 @@ __all__ = [
     "BatchProgress",
     "CATEGORIES",
     "CATEGORY_MODEL_VERSION",
+    "CheckReport",
     "CorruptAudioError",
     "DuplicateGroup",
     "EMBEDDING_ASPECTS",
     "EMBEDDING_VERSION",
+    "LibraryWatcher",
     "Metadata",
     "NameCues",
     "ResultCache",
@@ -59,6 +62,7 @@ __all__ = [
     "Stats",
     "StreamingAnalyzer",
     "UnsupportedFormatError",
+    "WatchChange",
     "Waveform",
     "__version__",
     "analyze",

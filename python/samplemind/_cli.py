@@ -68,9 +68,14 @@ BENCH_EXAMPLES = """examples:
   samplemind bench ~/Samples --workers 1,2,4,8 --json report.json --plot report.png
   samplemind bench --compare librosa          # needs librosa and pyloudnorm installed
 """
+WATCH_EXAMPLES = """examples:
+  samplemind watch ~/Samples                     # keep the index in step until Ctrl-C
+  samplemind watch ~/Samples ~/Packs --once      # re-check once (what changed since the last run)
+"""
 SERVE_EXAMPLES = """examples:
   samplemind serve                                   # http://127.0.0.1:8000, the default data folder
   samplemind serve --library ~/Samples --token "$SAMPLEMIND_TOKEN"
+  samplemind serve --library ~/Samples --watch       # follow the library's changes while serving
   samplemind serve --host 0.0.0.0 --port 8080 --allow-origin https://browser.example
 """
 DEMO_EXAMPLES = """examples:
@@ -161,6 +166,17 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--plot", type=Path, metavar="FILE.png",
                        help="also draw throughput and the time split (needs matplotlib: samplemind[plot])")
     bench.add_argument("--compare", choices=("librosa",), help="time librosa computing the same descriptors")
+    watch = _command(
+        commands, "watch", "keep the index in step with folders", WATCH_EXAMPLES,
+        "Check the folders (recursively) against the index, then follow their changes: new and changed "
+        "files are analysed and indexed in the background, moved files keep their corrections, deleted "
+        "ones leave the index. A restart redoes nothing that was finished.",
+    )
+    watch.add_argument("folders", nargs="+", type=Path, metavar="DIR", help="folders to watch")
+    watch.add_argument("--once", action="store_true", help="check, index what changed, and exit")
+    watch.add_argument("--workers", type=int, default=0, metavar="N", help="worker threads (default: one per core)")
+    watch.add_argument("--data-dir", type=Path, metavar="DIR", help="data folder (cache and index)")
+    watch.add_argument("--no-cache", action="store_true", help="analyse changed files without the result cache")
     serve = _command(
         commands, "serve", "run the HTTP and WebSocket server", SERVE_EXAMPLES,
         "Serve the web app (at /), batch analysis, similarity search and live analysis over HTTP and "
@@ -176,6 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="folder whose files clients may name by path (repeatable)")
     serve.add_argument("--no-index", action="store_true",
                        help="do not index the --library folders' new files at start")
+    serve.add_argument("--watch", action="store_true",
+                       help="follow the --library folders' changes (new, changed, moved, deleted files)")
     serve.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
                        help="browser origin allowed to open WebSockets (repeatable)")
     serve.add_argument("--workers", type=int, default=0, metavar="N", help="worker threads (default: one per core)")
@@ -239,6 +257,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return run_bench_command(args)
     if args.command == "serve":
         return run_serve(args)
+    if args.command == "watch":
+        return run_watch(args)
     if args.command == "demo":
         folder = args.folder or default_data_dir() / "demo-pack"
         write_demo_pack(folder)
@@ -323,7 +343,7 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         config = ServerConfig(data_dir=resolve_data_dir(args.data_dir), host=args.host, port=args.port,
                               token=args.token or None, library_roots=tuple(args.library),
-                              index_library=not args.no_index,
+                              index_library=not args.no_index, watch_library=args.watch,
                               allowed_origins=tuple(args.allow_origin), workers=args.workers)
     except ValueError as error:
         print(f"samplemind: error: {error}", file=sys.stderr)
@@ -334,6 +354,43 @@ def run_serve(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     serve(config)
     return EXIT_OK
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    from samplemind._library_watch import LibraryWatcher, WatchChange
+
+    missing = [str(folder) for folder in args.folders if not folder.expanduser().is_dir()]
+    if missing:
+        print(f"samplemind: error: not a folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    failed: list[str] = []
+
+    def report(change: WatchChange) -> None:
+        detail = f" (from {change.detail})" if change.kind == "moved" else f": {change.detail}" if change.detail else ""
+        print(f"{change.kind:8} {change.path}{detail}", file=sys.stderr, flush=True)
+        if change.kind == "failed":
+            failed.append(change.path)
+
+    with SimilarityIndex(args.data_dir) as index:
+        watcher = LibraryWatcher(index, args.folders, workers=args.workers, use_cache=not args.no_cache,
+                                 on_change=report)
+        try:
+            if args.once:
+                found = watcher.check()
+                print(f"{found.files} files: {found.unchanged} unchanged, {found.queued} to analyse, "
+                      f"{found.moved} moved, {found.removed} removed ({found.seconds:.1f} s)", file=sys.stderr)
+                watcher.start(check=False, follow=False)
+                watcher.wait_idle()
+            else:
+                watcher.start()
+                print(f"watching {', '.join(map(str, args.folders))} (Ctrl-C stops)", file=sys.stderr, flush=True)
+                while True:
+                    time.sleep(3600)
+        except KeyboardInterrupt:
+            print("stopped", file=sys.stderr)
+        finally:
+            watcher.stop()
+    return EXIT_SOME_FAILED if failed and args.once else EXIT_OK
 
 
 def upgrade_index(index: SimilarityIndex, args: argparse.Namespace) -> None:

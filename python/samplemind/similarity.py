@@ -291,6 +291,13 @@ class SimilarityIndex:
             refresh_fields(self._db, [r[0] for r in self._db.execute("SELECT key FROM samples WHERE path = ?",
                                                                      (stored,))])
 
+    def carry_corrections(self, old_path: str | os.PathLike[str], new_path: str | os.PathLike[str]) -> None:
+        """A file was moved or renamed: the user's corrections follow it (they are kept by
+        path). Its sample is re-indexed under the new path by the next add."""
+        with self._lock, immediate_transaction(self._db):
+            self._db.execute("UPDATE OR REPLACE corrections SET path = ? WHERE path = ?",
+                             (_stored(new_path), _stored(old_path)))
+
     def library_map(self) -> list[dict[str, Any]]:
         """Every sample as a point of a 2-D map where similar sounds lie close together
         ({"key", "x", "y", "category", "category_family", "is_loop"}, x and y in [0, 1]):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from aiohttp import WSCloseCode, web
 
-from samplemind import find_audio_files
+from samplemind import LibraryWatcher, find_audio_files
 from samplemind.server import routes_batch, routes_health, routes_samples, routes_similarity, routes_web, routes_ws
 from samplemind.server.app_keys import (
     CONFIG, HUB, INDEX, IO_EXECUTOR, LIVE_STREAMS, RUNNER, SEARCH_SLOTS, SOCKETS, STORE, WAVEFORM_EXECUTOR, WAVEFORMS,
@@ -64,9 +64,12 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         job_id = await loop.run_in_executor(io, job, store, index, config)
         if job_id is not None:
             runner.enqueue(job_id)
+    watcher = _start_watching(index, config)
     try:
         yield
     finally:
+        if watcher is not None:
+            await loop.run_in_executor(io, watcher.stop)
         await runner.stop()
         await loop.run_in_executor(io, index.close)  # saves the graph
         app[WAVEFORM_EXECUTOR].shutdown(wait=True)
@@ -98,7 +101,7 @@ def _store_upgrade_job(store: JobStore, index: SimilarityIndex, config: ServerCo
 def _store_library_job(store: JobStore, index: SimilarityIndex, config: ServerConfig) -> str | None:
     """The files of the --library folders not yet indexed, in an index job (followed like
     any other, over /ws/progress), so that a new server's searches find the library."""
-    if not (config.index_library and config.library_roots) or store.active_jobs():
+    if not (config.index_library and config.library_roots) or config.watch_library or store.active_jobs():
         return None
     indexed = index.indexed_paths()
     found = find_audio_files(list(config.library_roots), recursive=True)
@@ -109,6 +112,17 @@ def _store_library_job(store: JobStore, index: SimilarityIndex, config: ServerCo
     store.create(job_id, "index", [(path, path) for path in new], None)
     log.info("job %s indexes %d files of the library folders", job_id, len(new))
     return job_id
+
+
+def _start_watching(index: SimilarityIndex, config: ServerConfig) -> LibraryWatcher | None:
+    """With --watch, the library folders are checked and followed on background threads."""
+    if not (config.watch_library and config.library_roots):
+        return None
+    watcher = LibraryWatcher(index, config.library_roots, workers=config.workers,
+                             on_change=lambda change: log.info("%s %s", change.kind, change.path))
+    watcher.start()
+    log.info("watching %s", ", ".join(map(str, config.library_roots)))
+    return watcher
 
 
 def _remove_stale_uploads(config: ServerConfig, store: JobStore) -> None:

@@ -22,6 +22,9 @@ class ServerConfig:
     index_library: bool = False
     """At start, index the library folders' files that the index lacks, in a job
     (`samplemind serve` turns it on unless --no-index)."""
+    watch_library: bool = False
+    """Follow the library folders' changes while serving (new, changed, moved and deleted
+    files reach the index within seconds); replaces the index job at start."""
     allowed_origins: tuple[str, ...] = ()
     """Origins (``https://app.example``) allowed to open WebSockets besides the server's own."""
     workers: int = 0
