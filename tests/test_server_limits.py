@@ -85,6 +85,40 @@ async def test_a_streamed_2_gb_upload_is_cut_off_early_without_memory_growth(
     assert _no_uploads_left(tmp_path / "data")
 
 
+@pytest.mark.parametrize("where", ["preamble", "part headers"])
+async def test_bytes_outside_the_files_count_against_the_request_limit(
+        aiohttp_client: Any, tmp_path: Path, where: str) -> None:
+    """Before the fix, 1.5 GiB of preamble before the first boundary was accepted (202)."""
+    client = await aiohttp_client(create_app(server_config(tmp_path / "data", max_request_bytes=4 * MiB)))
+    sent = 0
+    line = b"x" * 1000 + b"\r\n"  # preamble lines; or a header repeated in the part
+
+    async def body() -> AsyncIterator[bytes]:  # chunked: no Content-Length to refuse early
+        nonlocal sent
+        if where == "part headers":
+            yield b'--b\r\nContent-Disposition: form-data; name="files"; filename="a.wav"\r\n'
+        for _ in range(64 * 1024):  # 64 MiB if nothing stops it
+            sent += len(line)
+            yield (b"X-Padding: " + line) if where == "part headers" else line
+        yield b"\r\n--b--\r\n"
+
+    response = await client.post("/batch/analyze", data=body(),
+                                 headers={"Content-Type": "multipart/form-data; boundary=b"})
+    assert response.status in (400, 413), await response.text()
+    assert (await response.json())["error"]["code"] in ("too_large", "bad_request")
+    assert sent < 32 * MiB
+    assert _no_uploads_left(tmp_path / "data")
+
+
+async def test_an_overlong_request_target_gets_a_json_414(aiohttp_client: Any, tmp_path: Path) -> None:
+    """Before the fix, a job id over 8 KB got aiohttp's plain-text 400."""
+    client = await aiohttp_client(create_app(server_config(tmp_path / "data")))
+    response = await client.get("/batch/status/" + "a" * 9000)
+    assert response.status == 414
+    assert (await response.json())["error"]["code"] == "uri_too_long"
+    assert (await client.get("/batch/status/" + "a" * 7000)).status == 404  # long, but under the limit
+
+
 async def test_bearer_token_guards_everything_but_health(
         aiohttp_client: Any, tmp_path: Path, library: list[Path]) -> None:
     client = await aiohttp_client(create_app(server_config(tmp_path / "data", token="s3cret")))

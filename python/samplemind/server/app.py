@@ -19,7 +19,7 @@ from samplemind.server.app_keys import (
     CONFIG, HUB, INDEX, IO_EXECUTOR, LIVE_STREAMS, RUNNER, SEARCH_SLOTS, SOCKETS, STORE, WAVEFORM_EXECUTOR, WAVEFORMS,
 )
 from samplemind.server.config import ServerConfig
-from samplemind.server.errors import error_middleware
+from samplemind.server.errors import PARSER_LINE_BYTES, error_middleware
 from samplemind.server.folder_lock import lock_data_folder
 from samplemind.server.job_runner import JobRunner
 from samplemind.server.job_store import JobStore
@@ -34,7 +34,9 @@ log = logging.getLogger("samplemind.server")
 
 
 def create_app(config: ServerConfig) -> web.Application:
-    app = web.Application(middlewares=[error_middleware, browser_middleware, token_middleware], client_max_size=config.max_json_bytes)
+    app = web.Application(middlewares=[error_middleware, browser_middleware, token_middleware],
+                          client_max_size=config.max_json_bytes,
+                          handler_args={"max_line_size": PARSER_LINE_BYTES})
     app[CONFIG] = config
     app[SOCKETS] = set()
     app.cleanup_ctx.append(_resources)

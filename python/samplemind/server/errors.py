@@ -11,8 +11,14 @@ log = logging.getLogger("samplemind.server")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
+MAX_TARGET_BYTES = 8192
+"""The longest request target (path and query) answered; longer gets a JSON 414. The
+HTTP parser lets request lines up to PARSER_LINE_BYTES through (headers keep its limits), so that it is this middleware,
+not aiohttp's plain-text 400, that answers them."""
+PARSER_LINE_BYTES = 65536
+
 _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-          408: "timeout", 409: "conflict", 413: "too_large", 415: "unsupported_media_type", 503: "unavailable"}
+          408: "timeout", 409: "conflict", 413: "too_large", 414: "uri_too_long", 415: "unsupported_media_type", 503: "unavailable"}
 
 
 class ApiError(Exception):
@@ -31,6 +37,9 @@ def error_response(status: int, code: str, message: str) -> web.Response:
 
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if len(request.raw_path) > MAX_TARGET_BYTES:
+        return error_response(414, "uri_too_long", f"request target of {len(request.raw_path)} bytes is over the "
+                                                   f"limit of {MAX_TARGET_BYTES} bytes")
     try:
         return await handler(request)
     except ApiError as error:

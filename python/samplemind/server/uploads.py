@@ -1,8 +1,9 @@
 """Multipart uploads streamed to disk under limits counted while streaming.
 
 aiohttp's client_max_size does not cover a streamed multipart body, so the limits are
-enforced here, chunk by chunk: a request is refused (413) as soon as it passes a
-limit, having read at most one chunk past it. Client file names are kept only for
+enforced here, on every byte read off the request (preamble, part headers, files and
+epilogue alike): a request is refused (413) as soon as it passes a limit, having read
+at most one chunk past it. Client file names are kept only for
 display; on disk a file is ``<index><extension>`` in a folder the server named, and
 the extension is kept only when it is a plain short suffix. The caller removes the
 folder on every failure path (``remove_quietly``).
@@ -19,6 +20,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from aiohttp import BodyPartReader, MultipartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from samplemind.server.config import ServerConfig
 from samplemind.server.errors import ApiError
@@ -52,12 +54,11 @@ async def receive_files(request: web.Request, folder: Path, config: ServerConfig
     if not request.content_type.startswith("multipart/"):
         raise ApiError(415, f"expected multipart/form-data, got {request.content_type or 'no content type'}")
     try:
-        reader = await request.multipart()
+        reader = MultipartReader(request.headers, _CountedStream(request.content, config.max_request_bytes))
     except ValueError as error:  # no boundary, or an unreadable header
         raise ApiError(400, f"malformed multipart body: {error}") from None
     folder.mkdir(parents=True, exist_ok=False)
     uploads: list[Upload] = []
-    total = 0
     while (part := await _next_part(reader)) is not None:
         if not isinstance(part, BodyPartReader):
             raise ApiError(400, "nested multipart bodies are not accepted")
@@ -68,8 +69,7 @@ async def receive_files(request: web.Request, folder: Path, config: ServerConfig
             raise ApiError(413, f"more than {config.max_parts} files in one request")
         display = display_name(part.filename, len(uploads))
         target = folder / f"{len(uploads):06d}{safe_suffix(display)}"
-        size = await _stream_part(part, target, config, total)
-        total += size
+        await _stream_part(part, target, config)
         uploads.append(Upload(display, str(target)))
     if not uploads:
         raise ApiError(400, f"no files: send them in multipart parts named {field_names[0]!r}")
@@ -81,19 +81,46 @@ async def _next_part(reader: MultipartReader) -> Any:
         return await reader.next()
     except ValueError as error:  # a missing boundary line, a broken part header
         raise ApiError(400, f"malformed multipart body: {error}") from None
+    except HttpProcessingError as error:  # too many or too long part headers
+        raise ApiError(400, f"malformed multipart body: {error.message}") from None
 
 
-async def _stream_part(part: BodyPartReader, target: Path, config: ServerConfig, request_so_far: int) -> int:
+async def _stream_part(part: BodyPartReader, target: Path, config: ServerConfig) -> None:
     size = 0
     with open(target, "wb") as out:
         while chunk := await _read_chunk(part):
             size += len(chunk)
             if size > config.max_file_bytes:
                 raise ApiError(413, f"file over the limit of {config.max_file_bytes} bytes")
-            if request_so_far + size > config.max_request_bytes:
-                raise ApiError(413, f"request over the limit of {config.max_request_bytes} bytes")
             out.write(chunk)
-    return size
+
+
+class _CountedStream:
+    """The request's stream as the multipart reader reads it, refusing (413) the byte
+    that passes `limit`: what comes before the first boundary or between parts counts
+    as much as the files."""
+
+    def __init__(self, stream: Any, limit: int) -> None:
+        self._stream, self._limit, self._read = stream, limit, 0
+
+    def _counted(self, data: bytes) -> bytes:
+        self._read += len(data)
+        if self._read > self._limit:
+            raise ApiError(413, f"request over the limit of {self._limit} bytes")
+        return data
+
+    async def read(self, n: int = -1) -> bytes:
+        return self._counted(await self._stream.read(n))
+
+    async def readline(self, **options: Any) -> bytes:  # max_line_length, in aiohttp 3.13+
+        return self._counted(await self._stream.readline(**options))
+
+    def at_eof(self) -> bool:
+        return bool(self._stream.at_eof())
+
+    def unread_data(self, data: bytes) -> None:
+        self._read -= len(data)
+        self._stream.unread_data(data)
 
 
 async def _read_chunk(part: BodyPartReader) -> bytes:
