@@ -1,4 +1,5 @@
 // Unit tests of the C++ core, runnable without Python (ctest).
+#include <atomic>
 #include <cmath>
 #include <complex>
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cancel_point.hpp"
 #include "model/category_model.hpp"
 #include "samplemind/category.hpp"
 #include "samplemind/samplemind.hpp"
@@ -135,6 +137,25 @@ void test_metadata_from_memory() {
     CHECK(samplemind::read_metadata(tiny_wav({1, 2})).sources.empty());
     bytes[bytes.size() - 13] = 0xFF;  // the LIST's INAM size: far past the end
     CHECK(samplemind::read_metadata(bytes).tempo_bpm.has_value());
+}
+
+// A cancel that arrives once the audio is read still stops the final summaries
+// (tempo, pitch, key), which take a second on a two-hour file.
+void test_cancel_reaches_finish() {
+    const auto tone = sine(220.0, 22050.0, 22050 * 4);
+    samplemind::StreamingAnalyzer analyzer(samplemind::AnalysisConfig{}, 22050.0, 1);
+    analyzer.push(tone);
+    std::atomic<bool> cancel{true};
+    const samplemind::detail::CancelScope scope(&cancel, "long.wav");
+    const bool cancelled = [&] {
+        try {
+            analyzer.finish();
+        } catch (const samplemind::Error& error) {
+            return error.code() == samplemind::ErrorCode::cancelled && error.path() == "long.wav";
+        }
+        return false;
+    }();
+    CHECK(cancelled);
 }
 
 void test_streaming_equals_one_shot() {
@@ -283,6 +304,7 @@ int main() {
         {"config validation", test_config_validation},
         {"decode from memory", test_decode_from_memory},
         {"metadata from memory", test_metadata_from_memory},
+        {"cancel reaches finish", test_cancel_reaches_finish},
         {"streaming equals one shot", test_streaming_equals_one_shot},
         {"sine centroid", test_sine_centroid},
         {"batch order, errors and cancel", test_batch_order_errors_and_cancel},

@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "cancel_point.hpp"
 #include "decode/read_ahead.hpp"
 #include "stage_timer.hpp"
 #include "number_text.hpp"
@@ -61,7 +62,10 @@ Analysis analyze_file(const std::string& path, const AnalysisConfig& config, con
         analyzer.push(std::span<const float>(block.data(), got * static_cast<std::size_t>(header.channels)));
     }
     if (frames == 0) throw Error(ErrorCode::corrupt_data, path, "no audio frames could be decoded");
-    Analysis analysis = analyzer.finish();
+    Analysis analysis = [&] {
+        const detail::CancelScope scope(options.cancel, path);  // the summaries check it too
+        return analyzer.finish();
+    }();
     analysis.path = path;
     analysis.info.container = header.container;
     analysis.info.sample_format = header.sample_format;

@@ -1,5 +1,7 @@
 #include "analyzer/frame_stage.hpp"
 
+#include "cancel_point.hpp"
+
 #include <algorithm>
 #include <functional>
 #include <cmath>
@@ -253,8 +255,11 @@ double median(std::vector<float> values) {
 }  // namespace
 
 void FrameStage::fill_musical(Analysis& analysis) const {
+    detail::cancel_point();
     fill_pitch(analysis);
+    detail::cancel_point();
     fill_tonality(analysis);
+    detail::cancel_point();
     fill_envelope_and_rhythm(analysis);
 }
 

@@ -16,10 +16,10 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote
 
-from aiohttp import BodyPartReader, MultipartReader, web
+from aiohttp import BodyPartReader, MultipartReader, StreamReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from samplemind.server.config import ServerConfig
@@ -54,7 +54,8 @@ async def receive_files(request: web.Request, folder: Path, config: ServerConfig
     if not request.content_type.startswith("multipart/"):
         raise ApiError(415, f"expected multipart/form-data, got {request.content_type or 'no content type'}")
     try:
-        reader = MultipartReader(request.headers, _CountedStream(request.content, config.max_request_bytes))
+        counted = _CountedStream(request.content, config.max_request_bytes)
+        reader = MultipartReader(request.headers, cast(StreamReader, counted))  # the methods it calls
     except ValueError as error:  # no boundary, or an unreadable header
         raise ApiError(400, f"malformed multipart body: {error}") from None
     folder.mkdir(parents=True, exist_ok=False)
