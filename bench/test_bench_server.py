@@ -29,6 +29,7 @@ from typing import Any
 import aiohttp
 import numpy as np
 import pytest
+import soundfile as sf
 
 import samplemind
 from bench.conftest import three_second_stereo
@@ -66,9 +67,9 @@ def index_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
 
 
 class Server:
-    def __init__(self, data_dir: Path, library: Path | None = None) -> None:
+    def __init__(self, data_dir: Path, library: Path | None = None, *options: str) -> None:
         args = [sys.executable, "-m", "samplemind", "serve", "--port", "0", "--data-dir", str(data_dir),
-                "--workers", "2"]
+                "--workers", "2", *options]
         if library is not None:
             args += ["--library", str(library)]
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -226,3 +227,63 @@ def test_batch_through_the_server_vs_in_process(request: pytest.FixtureRequest,
           f"{served:.2f} s ({served / local:.2f}x); /health during a job: p50 {1000 * _percentile(health, 50):.1f} "
           f"ms, p99 {1000 * _percentile(health, 99):.1f} ms ({len(health)} probes)")
     assert served > 0
+
+
+def test_health_while_sixteen_clients_search_during_an_index_job(
+        request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Issue 18's goal: an index job while 16 clients search by upload, with no error and
+    /health p99 < 50 ms. The server runs in its own process; /health is probed every
+    20 ms from the start of the job to its end."""
+    files = corpus(200 if _full(request) else 30)
+    query = tmp_path_factory.mktemp("query") / "query.wav"
+    sf.write(str(query), three_second_stereo()[:44100], 44100)  # a 1 s query, as a client would upload
+    query_bytes = query.read_bytes()
+    server = Server(tmp_path_factory.mktemp("search-during-index"), files[0].parent, "--no-index")
+    statuses: dict[int, int] = {}
+    health: list[float] = []
+
+    async def run() -> None:
+        async with aiohttp.ClientSession() as session:
+            async def post_index(paths: list[Path]) -> str:
+                async with session.post(f"{server.url}/similarity/index", json={"paths": [str(p) for p in paths]}) as r:
+                    return str((await r.json())["job_id"])
+
+            async def done(job: str) -> bool:
+                async with session.get(f"{server.url}/batch/status/{job}") as response:
+                    return bool((await response.json())["final"])
+
+            seed = await post_index(files[:10])
+            while not await done(seed):
+                await asyncio.sleep(0.05)
+            job = await post_index(files[10:])
+
+            async def search(i: int) -> None:
+                while not await done(job):
+                    form = aiohttp.FormData()
+                    form.add_field("file", query_bytes, filename=f"query-{i}.wav", content_type="audio/wav")
+                    async with session.post(f"{server.url}/similarity/search", data=form) as response:
+                        statuses[response.status] = statuses.get(response.status, 0) + 1
+                        await response.read()
+
+            async def ping() -> None:
+                while not await done(job):
+                    sent = time.perf_counter()
+                    async with session.get(f"{server.url}/health") as response:
+                        await response.read()
+                    health.append(time.perf_counter() - sent)
+                    await asyncio.sleep(0.02)
+
+            await asyncio.gather(*(search(i) for i in range(16)), ping())
+            async with session.get(f"{server.url}/batch/status/{job}") as response:
+                state = await response.json()
+            corrupt = sum(1 for f in files[10:] if int(f.stem) % 50 == 49)  # bench.corpus breaks one in 50
+            assert state["status"] == "completed" and state["errors"] == corrupt, state
+
+    try:
+        asyncio.run(run())
+    finally:
+        server.stop()
+    print(f"\nindex job of {len(files) - 10} files with 16 clients searching by upload: searches {statuses}; "
+          f"/health p50 {1000 * _percentile(health, 50):.1f} ms, p99 {1000 * _percentile(health, 99):.1f} ms "
+          f"({len(health)} probes)")
+    assert set(statuses) <= {200, 503} and statuses.get(200, 0) > 0, statuses
