@@ -28,6 +28,7 @@ from samplemind._analysis import Analysis
 from samplemind._batch import analyze_batch
 from samplemind._cache import ResultCache
 from samplemind._files import find_audio_files
+from samplemind._sqlite import at_or_under
 from samplemind.similarity import SimilarityIndex
 
 __all__ = ["CheckReport", "LibraryWatcher", "WatchChange"]
@@ -175,11 +176,10 @@ class LibraryWatcher:
     def _known(self, scope: list[str]) -> dict[str, Stat | None]:
         """Files under `scope` as indexed: their stat when the watcher indexed them,
         None for samples indexed otherwise (`samplemind index`)."""
-        known: dict[str, Stat | None] = {path: None for path in self._index.indexed_paths() if _within(path, scope)}
+        known: dict[str, Stat | None] = dict.fromkeys(self._index.indexed_paths(within=scope))
         with self._state_lock:
-            for item in scope:
-                rows = self._state.execute("SELECT path, size, mtime_ns FROM watched_files WHERE path = ? OR "
-                                           "(path > ? AND path < ?)", (item, item + os.sep, item + chr(ord(os.sep) + 1)))
+            for condition, values in at_or_under("path", scope):
+                rows = self._state.execute(f"SELECT path, size, mtime_ns FROM watched_files WHERE {condition}", values)
                 known.update({path: (size, mtime) for path, size, mtime in rows})
         return known
 
@@ -232,7 +232,7 @@ class LibraryWatcher:
                 cache.close()
 
     def _analyse(self, batch: dict[str, Stat], cache: ResultCache | None) -> None:
-        indexed = self._index.indexed_paths()
+        indexed = self._index.indexed_paths(within=batch)
         results = analyze_batch(list(batch), workers=self._workers, cache=cache)
         self._index.add(r for r in results if isinstance(r, Analysis))
         with self._state_lock:
@@ -263,10 +263,6 @@ def _stats(paths: list[str]) -> dict[str, Stat]:
             continue  # gone since it was listed
         stats[os.path.abspath(path)] = (st.st_size, st.st_mtime_ns)
     return stats
-
-
-def _within(path: str, scope: list[str]) -> bool:
-    return any(path == item or path.startswith(item + os.sep) for item in scope)
 
 
 def _moves(gone: dict[str, Stat], fresh: dict[str, Stat]) -> dict[str, str]:

@@ -45,7 +45,7 @@ from samplemind._exceptions import AnalysisError
 from samplemind._sample_fields import FIELDS_SCHEMA, SAMPLE_VIEW, SORTABLE, order_by, refresh_fields
 from samplemind._library_map import map_coordinates
 from samplemind._search_filters import SearchFilters
-from samplemind._sqlite import immediate_transaction
+from samplemind._sqlite import at_or_under, immediate_transaction
 from samplemind._text_search import TEXT_SCHEMA, index_words, match_expression
 
 log = logging.getLogger("samplemind.similarity")
@@ -332,9 +332,13 @@ class SimilarityIndex:
             store.close()
         return find_duplicates(fingerprints, near=near), failed
 
-    def indexed_paths(self) -> set[str]:
-        """The paths of every indexed sample (as stored: absolute)."""
-        return {row[0] for row in self._rows("SELECT path FROM samples")}
+    def indexed_paths(self, within: Iterable[str] | None = None) -> set[str]:
+        """The paths of every indexed sample (as stored: absolute), or of those that are
+        one of the absolute paths `within` or lie under one of them."""
+        if within is None:
+            return {row[0] for row in self._rows("SELECT path FROM samples")}
+        return {row[0] for condition, values in at_or_under("path", within)
+                for row in self._rows(f"SELECT path FROM samples WHERE {condition}", values)}
 
     def key_of(self, path: str | os.PathLike[str]) -> int | None:
         """The index key of a file, or None when it is not indexed."""

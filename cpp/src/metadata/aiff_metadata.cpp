@@ -69,12 +69,7 @@ void read_basc(const Bytes& basc, const std::optional<Bytes>& comm, Builder& out
 
 void read_aiff(Reader& reader, Builder& out) {
     Chunks chunks;
-    std::uint64_t pos = 12;
-    for (int chunk = 0; chunk < kMaxChunks && pos + 8 <= reader.size(); ++chunk) {
-        const Bytes head = reader.read(pos, 8);
-        if (!head.has(0, 8)) break;
-        const std::uint32_t size = head.be32(4);
-        const std::uint64_t body = pos + 8;
+    for_each_chunk(reader, true, [&](const Bytes& head, std::uint32_t size, std::uint64_t body) {
         const auto text = [&](const char* name) { out.tag(name, clean_text(reader.read(body, size).span(0, size))); };
         if (head.tag_is(0, "COMM")) chunks.comm = reader.read(body, 18);
         else if (head.tag_is(0, "INST")) chunks.inst = reader.read(body, size);
@@ -85,8 +80,8 @@ void read_aiff(Reader& reader, Builder& out) {
         else if (head.tag_is(0, "(c) ")) text("copyright");
         else if (head.tag_is(0, "ANNO")) text("comment");
         else if (head.tag_is(0, "ID3 ") || head.tag_is(0, "id3 ")) read_id3v2(reader, body, out);
-        pos = body + size + (size & 1);
-    }
+        return true;
+    });
     // Chunks may come in any order; 'INST' needs 'MARK' and 'basc' needs 'COMM'.
     if (chunks.inst) read_inst(*chunks.inst, chunks.mark, out);
     if (chunks.basc) read_basc(*chunks.basc, chunks.comm, out);

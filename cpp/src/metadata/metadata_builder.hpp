@@ -81,6 +81,21 @@ private:
     Metadata metadata_;
 };
 
+/// Calls visit(tag bytes, size, body offset) for each chunk of a RIFF or IFF file (its
+/// sizes little- or big-endian) from offset 12, skipping the pad byte after an odd
+/// size, until the file ends, kMaxChunks were seen, or visit returns false.
+template <typename Visit>
+void for_each_chunk(Reader& reader, bool big_endian, Visit visit) {
+    std::uint64_t pos = 12;
+    for (int chunk = 0; chunk < kMaxChunks && pos + 8 <= reader.size(); ++chunk) {
+        const Bytes head = reader.read(pos, 8);
+        if (!head.has(0, 8)) return;
+        const std::uint32_t size = big_endian ? head.be32(4) : head.le32(4);
+        if (!visit(head, size, pos + 8)) return;
+        pos += 8 + std::uint64_t{size} + (size & 1);
+    }
+}
+
 /// Container readers: each walks its format's structure and fills the builder.
 void read_riff(Reader& reader, Builder& out);
 void read_aiff(Reader& reader, Builder& out);

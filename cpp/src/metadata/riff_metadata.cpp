@@ -77,22 +77,18 @@ void read_info_list(const Bytes& list, Builder& out) {
 }  // namespace
 
 void read_riff(Reader& reader, Builder& out) {
-    const bool rf64 = reader.read(0, 4).tag_is(0, "RF64") || reader.read(0, 4).tag_is(0, "BW64");
-    std::uint64_t pos = 12;
-    for (int chunk = 0; chunk < kMaxChunks && pos + 8 <= reader.size(); ++chunk) {
-        const Bytes head = reader.read(pos, 8);
-        if (!head.has(0, 8)) return;
-        const std::uint32_t size = head.le32(4);
-        const std::uint64_t body = pos + 8;
-        if (head.tag_is(0, "data") && rf64 && size == 0xFFFFFFFF) return;  // its size is in 'ds64': stop here
+    const Bytes riff = reader.read(0, 4);
+    const bool rf64 = riff.tag_is(0, "RF64") || riff.tag_is(0, "BW64");
+    for_each_chunk(reader, false, [&](const Bytes& head, std::uint32_t size, std::uint64_t body) {
+        if (head.tag_is(0, "data") && rf64 && size == 0xFFFFFFFF) return false;  // its size is in 'ds64': stop here
         if (head.tag_is(0, "acid")) read_acid(reader.read(body, size), out);
         else if (head.tag_is(0, "smpl")) read_smpl(reader.read(body, size), out);
         else if (head.tag_is(0, "inst")) read_inst(reader.read(body, size), out);
         else if (head.tag_is(0, "bext")) read_bext(reader.read(body, size), out);
         else if (head.tag_is(0, "LIST")) read_info_list(reader.read(body, size), out);
         else if (head.tag_is(0, "id3 ") || head.tag_is(0, "ID3 ")) read_id3v2(reader, body, out);
-        pos = body + size + (size & 1);
-    }
+        return true;
+    });
 }
 
 }  // namespace samplemind::metadata
