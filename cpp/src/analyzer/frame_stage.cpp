@@ -21,6 +21,7 @@ constexpr double kFineSeconds = 20.0;   // the attack is at the start: keep only
 constexpr std::int64_t kChromaBlock = 8;  // frames per pitch-class block
 constexpr std::int64_t kPitchEvery = 2;   // frames per pitch estimate (46 ms at the defaults)
 constexpr std::size_t kPulseAttacks = 4;  // re-attacks that give a non-loop a tempo
+constexpr double kRefineCents = 20.0;    // YIN and the spectral peak agree: refine
 }  // namespace
 
 FrameStage::FrameStage(const AnalysisConfig& config, std::size_t max_block)
@@ -142,6 +143,7 @@ void FrameStage::track_musical(const float* frame, const features::FrameDescript
         frame_harmonicity_ = 0.0f;
         if (d.rms >= features::kPitchFloor * loudest_rms_) {
             pitch_.track(frame, f0, voicing);
+            f0 = features::correct_octave(scratch_.magnitude.data(), kernels_->bins(), config_.sample_rate / config_.n_fft, f0);
             track_notes();
         }
         f0_.push_back(static_cast<float>(refine_with_spectrum(f0)));
@@ -219,7 +221,10 @@ void FrameStage::fill_frame_statistics(Analysis& analysis) {
 // YIN's lag resolution falls with the period (13 samples at 1.7 kHz and 22,050 Hz, where
 // one interpolation error of 0.08 samples is 10 cents); above ~20 bins the Hann
 // spectrum resolves the fundamental better: its peak near f0, refined by a parabola on
-// log magnitude (accurate to a few hundredths of a bin).
+// log magnitude (accurate to a few hundredths of a bin). Only while the two agree
+// within kRefineCents: further apart, the peak is another partial, or the note stops
+// or bends inside the frame (a muted guitar's 0.3 s note reads 30-40 cents flat
+// there), and YIN's lag, exact on any periodic stretch, is kept.
 double FrameStage::refine_with_spectrum(double f0) const {
     const double bin_hz = config_.sample_rate / config_.n_fft;
     const double k0 = f0 / bin_hz;
@@ -234,7 +239,7 @@ double FrameStage::refine_with_spectrum(double f0) const {
     const double denominator = a - 2 * b + c;
     const double shift = denominator < 0 ? std::clamp(0.5 * (a - c) / denominator, -0.5, 0.5) : 0.0;
     const double refined = (static_cast<double>(k) + shift) * bin_hz;
-    return std::abs(refined - f0) < 0.03 * f0 ? refined : f0;  // another partial: keep YIN's
+    return std::abs(1200.0 * std::log2(refined / f0)) < kRefineCents ? refined : f0;
 }
 
 double FrameStage::lowest_strong_hz(const std::vector<float>& mel_mean_db) const {

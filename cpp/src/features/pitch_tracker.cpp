@@ -61,6 +61,19 @@ void PitchTracker::track(const float* frame, double& f0_hz, double& confidence) 
     confidence = std::clamp(1.0 - (b - 0.25 * (a - c) * shift), 0.0, 1.0);
 }
 
+double correct_octave(const float* magnitude, std::size_t bins, double bin_hz, double f0_hz) {
+    if (f0_hz < kSubharmonicMinHz) return f0_hz;
+    double odd = 0.0, even = 0.0;  // odd and even multiples of f0/2
+    for (int h = 1; h <= kSubharmonicPartials; ++h) {
+        const double hz = 0.5 * h * f0_hz;
+        const auto k = static_cast<std::size_t>(std::lround(hz / bin_hz));
+        if (hz > kSubharmonicMaxHz || k + 2 > bins) break;
+        const float peak = std::max({magnitude[k - 1], magnitude[k], magnitude[k + 1]});
+        (h % 2 ? odd : even) += std::sqrt(static_cast<double>(peak));
+    }
+    return even > 0.0 && odd >= kSubharmonicShare * even ? 0.5 * f0_hz : f0_hz;
+}
+
 std::string note_name(int midi) {
     static const char* const names[12] = {"C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"};
     const int octave = midi / 12 - 1;

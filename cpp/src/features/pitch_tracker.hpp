@@ -35,6 +35,22 @@ private:
     std::vector<double> energy_prefix_, cmnd_;
 };
 
+/// YIN's octave error on sounds whose even harmonics dominate (an oboe, a harp, a
+/// bassoon): a near-periodic half period dips under the threshold before the period.
+/// The Hann magnitude spectrum tells: partials at the odd multiples of f0/2 (f0/2,
+/// 3f0/2, ...) belong to a fundamental an octave lower. Returns f0 / 2 when their
+/// summed square-root magnitude reaches kSubharmonicShare of that at f0's own
+/// harmonics (the multiples of f0/2 up to kSubharmonicPartials, under
+/// kSubharmonicMaxHz), else f0. Below kSubharmonicMinHz, f0/2 lies within a few bins
+/// of 0 Hz, where the test cannot resolve it: f0 is kept.
+double correct_octave(const float* magnitude, std::size_t bins, double bin_hz, double f0_hz);
+/// Tuning split: 0.3-0.4 fixes every octave-high note (their shares 0.47-0.68) and
+/// breaks none; the highest of that range, for the fewest false halvings.
+inline constexpr double kSubharmonicShare = 0.4;
+inline constexpr double kSubharmonicMinHz = 100.0;
+inline constexpr double kSubharmonicMaxHz = 5000.0;
+inline constexpr int kSubharmonicPartials = 8;
+
 /// The per-file pitch: pitched when at least kMinVoicedShare of the loud frames
 /// (above kPitchFloor of the loudest) are voiced with confidence >= kMinConfidence,
 /// and at least kMinStableShare of those lie within half a semitone of their median
