@@ -18,6 +18,7 @@ from samplemind.server import routes_batch, routes_health, routes_samples, route
 from samplemind.server.app_keys import (
     CONFIG, HUB, INDEX, IO_EXECUTOR, LIVE_STREAMS, RUNNER, SEARCH_SLOTS, SOCKETS, STORE, WAVEFORM_EXECUTOR, WAVEFORMS,
 )
+from samplemind.server.background import lower_this_thread
 from samplemind.server.config import ServerConfig
 from samplemind.server.errors import PARSER_LINE_BYTES, error_middleware
 from samplemind.server.folder_lock import lock_data_folder
@@ -50,14 +51,15 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
     config.data_dir.mkdir(parents=True, exist_ok=True)
     lock = lock_data_folder(config.data_dir)
-    io = ThreadPoolExecutor(_IO_THREADS, thread_name_prefix="samplemind-io")
+    io = ThreadPoolExecutor(_IO_THREADS, thread_name_prefix="samplemind-io", initializer=lower_this_thread)
     loop = asyncio.get_running_loop()
     store = await loop.run_in_executor(io, JobStore, config.data_dir / "samplemind.sqlite3")
     index = await loop.run_in_executor(io, SimilarityIndex, config.data_dir)
     await loop.run_in_executor(io, _remove_stale_uploads, config, store)
     app[IO_EXECUTOR], app[STORE], app[INDEX], app[HUB] = io, store, index, ProgressHub()
     app[WAVEFORMS] = await loop.run_in_executor(io, WaveformCache, config.data_dir / "samplemind.sqlite3")
-    app[WAVEFORM_EXECUTOR] = ThreadPoolExecutor(_WAVEFORM_THREADS, thread_name_prefix="samplemind-waveform")
+    app[WAVEFORM_EXECUTOR] = ThreadPoolExecutor(_WAVEFORM_THREADS, thread_name_prefix="samplemind-waveform",
+                                                initializer=lower_this_thread)
     app[LIVE_STREAMS] = asyncio.Semaphore(config.max_live_streams)
     app[SEARCH_SLOTS] = asyncio.Semaphore(config.search_concurrency)
     runner = app[RUNNER] = JobRunner(config, store, index, app[HUB], io)

@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from samplemind import Analysis, AnalysisError, BatchProgress, ResultCache, analyze_batch
+from samplemind.server.background import lower_this_thread
 from samplemind.server.config import ServerConfig
 from samplemind.server.job_store import ACTIVE, JobRow, JobStore, PendingFile
 from samplemind.server.progress_hub import ProgressHub
@@ -97,7 +98,8 @@ class JobRunner:
     def __init__(self, config: ServerConfig, store: JobStore, index: SimilarityIndex, hub: ProgressHub,
                  io_executor: ThreadPoolExecutor) -> None:
         self.config, self.store, self.index, self.hub, self.io = config, store, index, hub, io_executor
-        self._engine = ThreadPoolExecutor(_CHUNKS_IN_FLIGHT, thread_name_prefix="samplemind-engine")
+        self._engine = ThreadPoolExecutor(_CHUNKS_IN_FLIGHT, thread_name_prefix="samplemind-engine",
+                                          initializer=lower_this_thread)
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._queued: set[str] = set()
         self._live: dict[str, LiveJob] = {}
@@ -262,7 +264,8 @@ class JobRunner:
             await self._io(self.store.end_attempt, job_id, indices)
             live.complete(chunk_id, 0, 0)
             return
-        outcomes = [_outcome(f, r, live.row) for f, r in zip(chunk, results)]
+        # Off the loop: a chunk's to_dict calls hold the GIL for tens of milliseconds.
+        outcomes = await self._io(_outcomes, chunk, results, live.row)
         if live.row.kind == "index":
             await self._io(self.index.add, [r for r in results if isinstance(r, Analysis)])
         await self._io(self.store.finish_files, job_id, outcomes)
@@ -341,6 +344,11 @@ class JobRunner:
 
     async def _io(self, function: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.io, function, *args)
+
+
+def _outcomes(chunk: list[PendingFile], results: list[Analysis | AnalysisError],
+              row: JobRow) -> list[tuple[int, bool, dict[str, Any]]]:
+    return [_outcome(file, result, row) for file, result in zip(chunk, results)]
 
 
 def _outcome(file: PendingFile, result: Analysis | AnalysisError, row: JobRow) -> tuple[int, bool, dict[str, Any]]:

@@ -16,7 +16,7 @@ from samplemind.server.app_keys import CONFIG, IO_EXECUTOR, RUNNER, STORE
 from samplemind.server.errors import ApiError
 from samplemind.server.job_runner import job_state
 from samplemind.server.job_store import ACTIVE, JobRow
-from samplemind.server.params import int_param, is_json, json_body
+from samplemind.server.params import int_param, is_json, json_body, media_type
 from samplemind.server.uploads import receive_files, remove_quietly, sync_to_disk
 
 T = TypeVar("T")
@@ -43,7 +43,7 @@ async def submit_job(request: web.Request, kind: str) -> web.Response:
     upload_dir: str | None = None
     if is_json(request):
         files = await library_files(request, await json_body(request))
-    elif request.content_type.startswith("multipart/"):
+    elif media_type(request).startswith("multipart/"):
         parent = "uploads" if kind == "analyze" else "samples"
         folder = config.data_dir / parent / job_id
         try:

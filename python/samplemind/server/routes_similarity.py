@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
 from aiohttp import web
 
 from samplemind import EMBEDDING_ASPECTS, AnalysisError, analyze
-from samplemind.server.app_keys import CONFIG, INDEX, SEARCH_SLOTS
+from samplemind.server.app_keys import CONFIG, INDEX, IO_EXECUTOR, SEARCH_SLOTS
 from samplemind.server.errors import ApiError
 from samplemind.server.params import float_param, float_value, int_param, is_json, json_body
 from samplemind.server.routes_batch import library_files, run_io, submit_job
@@ -28,14 +29,12 @@ async def search(request: web.Request) -> web.Response:
         body: dict[str, Any] = await json_body(request) if is_json(request) else {}
         options = search_options(request, body)
         if is_json(request) and not _QUERY_FIELDS & body.keys() and options["text"] is not None:
-            named = await run_io(request, _search_text, request, options)
-            return web.json_response({"results": [result_dict(r) for r in named]})
+            return await run_io(request, _search_text, request, options)
         if is_json(request):
             query = await json_query(request, body)
         else:
             query = await uploaded_query(request)
-        found = await run_io(request, _search, request, [query], options)
-        return web.json_response({"results": [result_dict(r) for r in found[0]]})
+        return await run_io(request, _search, request, [query], options, False)
 
 
 async def batch_search(request: web.Request) -> web.Response:
@@ -51,8 +50,7 @@ async def batch_search(request: web.Request) -> web.Response:
             if not isinstance(query, dict):
                 raise ApiError(400, 'each query must be an object: {"key"}, {"vector"} or {"path"}')
             resolved.append(await json_query(request, query))
-        found = await run_io(request, _search, request, resolved, options)
-        return web.json_response({"results": [[result_dict(r) for r in answer] for answer in found]})
+        return await run_io(request, _search, request, resolved, options, True)
 
 
 async def index(request: web.Request) -> web.Response:
@@ -75,22 +73,29 @@ def admitted(request: web.Request) -> Any:
     return slots
 
 
-def _search(request: web.Request, queries: list[Any], options: dict[str, Any]) -> list[list[SearchResult]]:
+# The searches below run in the I/O threads and return the finished response: the
+# results' dicts and their JSON take a millisecond or more per search, which on the
+# loop would delay every other request (and /health) under many clients.
+
+def _search(request: web.Request, queries: list[Any], options: dict[str, Any], batch: bool) -> web.Response:
     try:
-        return request.app[INDEX].batch_search(queries, **options)
+        found = request.app[INDEX].batch_search(queries, **options)
     except KeyError as error:  # no sample has that key
         raise ApiError(404, str(error.args[0])) from None
     except AnalysisError as error:  # a query path that is not indexed and cannot be analysed
         raise ApiError(400, f"the query file cannot be analysed: {error.reason}", error.code) from None
     except ValueError as error:  # a weight or vector the index refuses
         raise ApiError(400, str(error)) from None
+    answers = [[result_dict(r) for r in answer] for answer in found]
+    return web.json_response({"results": answers if batch else answers[0]})
 
 
-def _search_text(request: web.Request, options: dict[str, Any]) -> list[SearchResult]:
+def _search_text(request: web.Request, options: dict[str, Any]) -> web.Response:
     try:
-        return request.app[INDEX].search_text(options["text"], k=options["k"], filters=options["filters"])
+        named = request.app[INDEX].search_text(options["text"], k=options["k"], filters=options["filters"])
     except ValueError as error:
         raise ApiError(400, str(error)) from None
+    return web.json_response({"results": [result_dict(r) for r in named]})
 
 
 def result_dict(result: SearchResult) -> dict[str, Any]:
@@ -135,8 +140,8 @@ async def uploaded_query(request: web.Request) -> Any:
         return await run_io(request, analyze, upload.path)
     except AnalysisError as error:
         raise ApiError(400, f"the query file cannot be analysed: {error.reason}", error.code) from None
-    finally:
-        remove_quietly(folder)
+    finally:  # off the loop; shielded, it runs to the end even when the client has gone
+        await asyncio.shield(asyncio.get_running_loop().run_in_executor(request.app[IO_EXECUTOR], remove_quietly, folder))
 
 
 # --- options: limit, min_similarity, filters, weights -------------------------------------

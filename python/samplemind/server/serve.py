@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -10,6 +11,7 @@ import sys
 from aiohttp import web
 
 from samplemind.server.app import create_app
+from samplemind.server.background import SWITCH_INTERVAL_S
 from samplemind.server.config import ServerConfig
 from samplemind.server.folder_lock import DataFolderBusy
 
@@ -19,6 +21,7 @@ def serve(config: ServerConfig) -> None:
     "serving on http://HOST:PORT" on stdout says which (scripts and tests read it).
     Job events, warnings and errors are logged to stderr (not every request)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    sys.setswitchinterval(SWITCH_INTERVAL_S)  # the loop waits less for the GIL: see background.py
     asyncio.run(_serve(config))
 
 
@@ -34,6 +37,10 @@ async def _serve(config: ServerConfig) -> None:
     site = web.TCPSite(runner, config.host, config.port)
     await site.start()
     host, port = runner.addresses[0][:2]
+    # What start-up loaded (modules, the index's tables, the app) lives as long as the
+    # server: out of the collector's sight, a full collection no longer walks it and
+    # pauses every thread for 25-45 ms under load (the /health p99 of background.py).
+    gc.freeze()
     print(f"serving on http://{host}:{port} (data folder {config.data_dir})", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

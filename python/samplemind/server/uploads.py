@@ -20,10 +20,13 @@ from typing import Any, cast
 from urllib.parse import unquote
 
 from aiohttp import BodyPartReader, MultipartReader, StreamReader, web
+from aiohttp.hdrs import CONTENT_DISPOSITION
 from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.multipart import content_disposition_filename, parse_content_disposition
 
 from samplemind.server.config import ServerConfig
 from samplemind.server.errors import ApiError
+from samplemind.server.params import media_type
 
 _CHUNK = 256 * 1024
 _SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}")
@@ -51,8 +54,8 @@ async def receive_files(request: web.Request, folder: Path, config: ServerConfig
     to the page cache (fast enough for the loop); sync_to_disk, off the loop, makes them
     durable."""
     check_declared_size(request, config)
-    if not request.content_type.startswith("multipart/"):
-        raise ApiError(415, f"expected multipart/form-data, got {request.content_type or 'no content type'}")
+    if not media_type(request).startswith("multipart/"):
+        raise ApiError(415, f"expected multipart/form-data, got {media_type(request) or 'no content type'}")
     try:
         counted = _CountedStream(request.content, config.max_request_bytes)
         reader = MultipartReader(request.headers, cast(StreamReader, counted))  # the methods it calls
@@ -63,12 +66,16 @@ async def receive_files(request: web.Request, folder: Path, config: ServerConfig
     while (part := await _next_part(reader)) is not None:
         if not isinstance(part, BodyPartReader):
             raise ApiError(400, "nested multipart bodies are not accepted")
-        if part.name not in field_names:
-            raise ApiError(400, f"unexpected form field {part.name!r}: send files in parts named "
+        # One parse of Content-Disposition for both name and filename (aiohttp's
+        # part.name and part.filename parse it once each, on the loop).
+        _, disposition = parse_content_disposition(part.headers.get(CONTENT_DISPOSITION))
+        name = content_disposition_filename(disposition, "name")
+        if name not in field_names:
+            raise ApiError(400, f"unexpected form field {name!r}: send files in parts named "
                                 f"{' or '.join(repr(n) for n in field_names)}")
         if len(uploads) >= config.max_parts:
             raise ApiError(413, f"more than {config.max_parts} files in one request")
-        display = display_name(part.filename, len(uploads))
+        display = display_name(content_disposition_filename(disposition, "filename"), len(uploads))
         target = folder / f"{len(uploads):06d}{safe_suffix(display)}"
         await _stream_part(part, target, config)
         uploads.append(Upload(display, str(target)))
