@@ -2,11 +2,13 @@
 
 On two cores, 16 searching clients and an index job kept every core busy; the loop's
 thread, at the same priority as a dozen analysing threads, waited for the CPU and
-then for the GIL, and /health took 95 ms at the 99th percentile. A niceness of 10 on
-the worker threads (Linux schedules threads, not processes, so this leaves the loop at
-the process's own priority) and a 1 ms GIL switch interval brought that to about 35 ms
-(bench/test_bench_server.py, the sixteen-clients test), with more searches served,
-not fewer: the engine still has every core whenever the loop is idle.
+then for the GIL, and /health took 76-113 ms at the 99th percentile
+(bench/test_bench_server.py, the sixteen-clients test). A niceness of 10 on the worker
+threads (Linux schedules threads, not processes, so this leaves the loop at the
+process's own priority), with a 1 ms GIL switch interval, gc.freeze() after start-up
+(serve.py) and the search responses built off the loop, brought that to 25-47 ms,
+with 45 % more searches served, not fewer: the engine still has every core whenever
+the loop is idle.
 """
 
 from __future__ import annotations
@@ -28,4 +30,5 @@ def lower_this_thread() -> None:
     its own (Linux); elsewhere a no-op."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError):  # a sandbox may refuse; priority is only a preference
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICENESS)
+            own = os.getpriority(os.PRIO_PROCESS, 0)  # on Linux, the calling thread's
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), own + WORKER_NICENESS)

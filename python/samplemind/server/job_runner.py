@@ -264,7 +264,7 @@ class JobRunner:
             await self._io(self.store.end_attempt, job_id, indices)
             live.complete(chunk_id, 0, 0)
             return
-        # Off the loop: a chunk's to_dict calls hold the GIL for tens of milliseconds.
+        # Off the loop: a chunk's to_dict calls take milliseconds that other requests would wait.
         outcomes = await self._io(_outcomes, chunk, results, live.row)
         if live.row.kind == "index":
             await self._io(self.index.add, [r for r in results if isinstance(r, Analysis)])

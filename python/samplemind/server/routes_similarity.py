@@ -141,7 +141,8 @@ async def uploaded_query(request: web.Request) -> Any:
     except AnalysisError as error:
         raise ApiError(400, f"the query file cannot be analysed: {error.reason}", error.code) from None
     finally:  # off the loop; shielded, it runs to the end even when the client has gone
-        await asyncio.shield(asyncio.get_running_loop().run_in_executor(request.app[IO_EXECUTOR], remove_quietly, folder))
+        removal = asyncio.get_running_loop().run_in_executor(request.app[IO_EXECUTOR], remove_quietly, folder)
+        await asyncio.shield(removal)
 
 
 # --- options: limit, min_similarity, filters, weights -------------------------------------
