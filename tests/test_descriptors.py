@@ -165,6 +165,8 @@ def test_to_dict_round_trips_and_is_json() -> None:
     assert again.to_dict() == result.to_dict()
     for key in ("path", "duration_s", "sample_rate", "channels", "peak_dbfs", "rms_dbfs", "mfcc_mean", "mfcc_std"):
         assert key in data
+    data["loop_confidence"] = data.pop("is_loop_confidence")  # as 0.3.0 and earlier wrote it
+    assert samplemind.Analysis.from_dict(data).is_loop_confidence == result.is_loop_confidence
 
 
 def test_file_analysis_with_parallel_stages_equals_in_memory_analysis(tmp_path: object) -> None:

@@ -88,7 +88,7 @@ def test_tempo_of_clicks_and_drum_loops(bpm: int) -> None:
 
 def test_drum_loop_is_a_loop_that_fits_its_tempo_with_beats() -> None:
     result = analyse(drum_loop(128, bars=2, seed=3))
-    assert result.is_loop and result.loop_confidence > 0.5
+    assert result.is_loop and result.is_loop_confidence > 0.5
     assert result.loop_fits_tempo and result.beats_in_length == pytest.approx(8, abs=0.01)
     assert result.tempo_bpm == pytest.approx(128, rel=0.001)  # snapped to the loop length
     spacing = np.diff(result.beat_times_s)

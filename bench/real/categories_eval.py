@@ -75,7 +75,7 @@ def _v1_embedding(a: Any) -> np.ndarray:
     duration = max(a.duration_s, 1e-3)
     envelope = [(a.log_attack_time + 1.5) / 1.5, np.log10(a.decay_time_s + 0.01) / 2, a.temporal_centroid_s / duration,
                 a.effective_duration_s / duration, np.log10(duration) / 2, (a.peak_dbfs - a.rms_dbfs) / 30,
-                a.loop_confidence if a.is_loop else 1 - a.loop_confidence]
+                a.is_loop_confidence if a.is_loop else 1 - a.is_loop_confidence]
     tempo = a.tempo_bpm or 0.0
     rhythm = [1.0 if a.is_loop else 0.0, log2r(tempo, 120) * a.tempo_confidence if tempo else 0.0, a.tempo_confidence,
               np.log2(1 + a.onset_count / duration) / 4, 0.5 if a.loop_fits_tempo else 0.0]

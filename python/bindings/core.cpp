@@ -136,7 +136,7 @@ JsonDict analysis_dict(const Analysis& a) {
     d["effective_duration_s"] = e.effective_duration_s;
     d["onset_times_s"] = e.onset_times_s;
     d["is_loop"] = e.is_loop;
-    d["loop_confidence"] = e.loop_confidence;
+    d["is_loop_confidence"] = e.is_loop_confidence;
     const PitchStats& p = a.pitch;
     d["pitch_hz"] = p.pitched ? py::object(py::float_(p.f0_hz)) : py::none();
     d["pitch_note"] = p.pitched ? py::object(py::str(p.note)) : py::none();

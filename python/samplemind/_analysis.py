@@ -31,7 +31,7 @@ VECTOR_FIELDS = ("mel_mean_db", "mfcc_mean", "mfcc_std", "chroma_mean", "pitch_c
 _MUSICAL = (
     "loudness_lufs", "true_peak_dbtp", "loudness_range_lu",
     "attack_time_s", "log_attack_time", "decay_time_s", "temporal_centroid_s", "effective_duration_s",
-    "is_loop", "loop_confidence",
+    "is_loop", "is_loop_confidence",
     "pitch_hz", "pitch_note", "pitch_cents", "pitch_confidence",
     "tuning_cents", "key", "key_strength", "key_confidence", "runner_up_key", "runner_up_key_strength",
     "tempo_bpm", "tempo_confidence", "runner_up_tempo_bpm", "beats_in_length", "loop_fits_tempo",
@@ -123,7 +123,7 @@ class Analysis:
     onset_times_s: tuple[float, ...]
     is_loop: bool
     """A loop (cut to whole beats) rather than a one-shot."""
-    loop_confidence: float
+    is_loop_confidence: float
     pitch_hz: float | None
     """Median YIN f0 of one stable note; None for unpitched sounds (noise, most drums)
     and for chords."""
@@ -238,6 +238,8 @@ class Analysis:
             fields[name] = tuple(fields[name])
         fields["categories"] = tuple((c["category"], c["probability"]) for c in fields["categories"])
         fields.pop("onset_count", None)
+        if "loop_confidence" in fields:  # its name up to 0.3.0
+            fields["is_loop_confidence"] = fields.pop("loop_confidence")
         # The name's cues are the current path's (a cached result may be another copy's).
         metadata = Metadata.from_dict(fields["metadata"])
         path = fields["path"]

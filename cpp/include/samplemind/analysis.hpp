@@ -83,7 +83,7 @@ struct EnvelopeStats {
     double effective_duration_s = 0.0;  ///< time the RMS spends above 40 % of its maximum
     std::vector<double> onset_times_s;  ///< librosa onset_detect-style peak picking of the onset envelope
     bool is_loop = false;             ///< a loop (a repeating pattern) rather than a one-shot
-    double loop_confidence = 0.0;     ///< confidence in the is_loop verdict, [0.5, 1]
+    double is_loop_confidence = 0.0;     ///< confidence in the is_loop verdict, [0.5, 1]
 };
 
 /// The sound's fundamental frequency, when it has one.

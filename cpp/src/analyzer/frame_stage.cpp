@@ -345,7 +345,7 @@ void FrameStage::fill_envelope_and_rhythm(Analysis& analysis) const {
     const features::LoopVerdict loop =
         features::decide_loop(rms_track_, pitch_class_blocks_, static_cast<double>(kChromaBlock), frame_rate, duration);
     envelope.is_loop = loop.is_loop;
-    envelope.loop_confidence = loop.confidence;
+    envelope.is_loop_confidence = loop.confidence;
     SoundProfile& profile = analysis.profile;
     sound_profile_.fill(profile);
     profile.harmonicity = median(harmonicity_);

@@ -80,7 +80,7 @@ std::vector<float> compute_embedding(const Analysis& a) {
         e.effective_duration_s / duration,
         std::log10(duration) / 2.0,
         (a.level.peak_dbfs - a.level.rms_dbfs) / 30.0,
-        e.is_loop ? e.loop_confidence : 1.0 - e.loop_confidence,
+        e.is_loop ? e.is_loop_confidence : 1.0 - e.is_loop_confidence,
     };
     append_aspect(out, envelope, aspects[3].weight);
 
