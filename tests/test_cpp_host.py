@@ -16,6 +16,7 @@ import pytest
 import soundfile as sf
 
 import samplemind
+from samplemind._sndfile import sndfile_path
 from tests.conftest import noise, tone
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,6 +85,26 @@ def test_analyze_files_example_matches_python(installed: Path, audio_file: Path,
             assert close(good[key][stat], reference[key][stat]), (key, stat)
     np.testing.assert_allclose(good["mfcc_mean"], reference["mfcc_mean"], rtol=1e-5, atol=1e-4)
     assert good["n_frames"] == reference["n_frames"] and good["container"] == "wav"
+
+
+def test_a_host_names_the_libsndfile_it_uses(installed: Path, audio_file: Path, tmp_path: Path) -> None:
+    """FLAC goes through libsndfile: --sndfile (DecodeOptions::sndfile_path) gives its
+    file; a path that does not load is named in the error, with the loader's reason."""
+    program = build_example("analyze_files", installed, tmp_path)
+    flac = tmp_path / "note.flac"
+    sf.write(str(flac), sf.read(str(audio_file))[0], 44100, format="FLAC")
+    env = {**os.environ, "LD_LIBRARY_PATH": str(installed / "lib")}
+    library = sndfile_path()
+    assert library, "the soundfile wheel ships a libsndfile"
+    run = subprocess.run([str(program), "--sndfile", library, str(flac)], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stdout
+    analysed = json.loads(run.stdout)
+    assert analysed["container"] == "flac" and close(analysed["duration_s"], 2.0)
+    missing = tmp_path / "no" / "libsndfile.so.1"
+    run = subprocess.run([str(program), "--sndfile", str(missing), str(flac)], capture_output=True, text=True, env=env)
+    error = json.loads(run.stdout)["error"]
+    assert run.returncode == 1 and error["code"] == "unsupported_format"
+    assert str(missing) in error["message"] and "libsndfile could not be loaded" in error["message"]
 
 
 def test_stream_callback_example_matches_python(installed: Path, audio_file: Path, tmp_path: Path) -> None:

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "decode/header_reader.hpp"
 #include "samplemind/error.hpp"
@@ -88,18 +90,21 @@ std::shared_ptr<const SndfileLibrary> load_sndfile(const std::string& path, std:
     std::lock_guard lock(mutex);
     if (auto it = loaded.find(path); it != loaded.end()) return it->second;
 
+    // Without a path, the names the dynamic loader may know it by, on Linux and macOS.
+    const std::vector<std::string> names =
+        path.empty() ? std::vector<std::string>{"libsndfile.so.1", "libsndfile.so", "libsndfile.1.dylib", "libsndfile.dylib"}
+                     : std::vector<std::string>{path};
     void* handle = nullptr;
-    if (path.empty()) {
-        for (const char* name : {"libsndfile.so.1", "libsndfile.so", "libsndfile.dylib"}) {
-            handle = ::dlopen(name, RTLD_NOW | RTLD_LOCAL);
-            if (handle) break;
-        }
-    } else {
-        handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    std::string failures;  // each name tried, with the loader's reason
+    for (const auto& name : names) {
+        handle = ::dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
+        if (handle) break;
+        const char* message = ::dlerror();
+        failures += (failures.empty() ? "" : "; ") + std::string(message ? message : name + ": not found");
     }
     if (!handle) {
-        const char* message = ::dlerror();
-        why = "libsndfile could not be loaded (" + std::string(message ? message : "not found") + ")";
+        why = "libsndfile could not be loaded (" + failures + ")";
+        if (path.empty()) why += "; give its path in DecodeOptions::sndfile_path";
         return nullptr;  // not cached: a later call may name a library that exists
     }
     auto library = std::make_shared<SndfileLibrary>();
