@@ -30,7 +30,7 @@ def wav_bytes(
     with_data: bool = True,
 ) -> bytes:
     """A hand-made RIFF/WAVE file whose every field the test controls."""
-    width = bits // 8 if bits % 8 == 0 else 2
+    width = (bits + 7) // 8
     align = channels * width if block_align is None else block_align
     fmt = struct.pack("<HHIIHH", tag, channels, rate, (rate * align) & 0xFFFFFFFF, align & 0xFFFF, bits)
     fmt = fmt[:fmt_size].ljust(fmt_size, b"\0")
@@ -85,11 +85,13 @@ CASES: dict[str, tuple[bytes, type[samplemind.AnalysisError], str]] = {
     "huge channel count": (wav_bytes(channels=4000), samplemind.CorruptAudioError, "channel count 4000"),
     "zero sample rate": (wav_bytes(rate=0), samplemind.CorruptAudioError, "sample rate 0"),
     "absurd sample rate": (wav_bytes(rate=4_000_000_000), samplemind.CorruptAudioError, "sample rate 4e"),
-    "12-bit pcm": (wav_bytes(bits=12), samplemind.UnsupportedFormatError, "bit depth 12"),
+    "0-bit pcm": (wav_bytes(bits=0), samplemind.UnsupportedFormatError, "bit depth 0"),
+    "40-bit pcm": (wav_bytes(bits=40), samplemind.UnsupportedFormatError, "bit depth 40"),
     "48-bit float": (wav_bytes(tag=3, bits=48), samplemind.UnsupportedFormatError, "bit depth 48"),
     "unknown codec": (wav_bytes(tag=0x1234), samplemind.UnsupportedFormatError, "WAV codec 0x1234"),
     "short fmt chunk": (wav_bytes(fmt_size=8), samplemind.CorruptAudioError, "'fmt ' chunk is 8 bytes"),
-    "block align mismatch": (wav_bytes(channels=2, block_align=3), samplemind.CorruptAudioError, "block_align 3"),
+    "two fmt chunks that disagree": (wav_bytes()[:36] + wav_bytes(channels=2)[12:], samplemind.CorruptAudioError,
+                                     "two 'fmt ' chunks that disagree"),
     "zero data size": (wav_bytes(data_size=0), samplemind.CorruptAudioError, "no audio frames"),
     "truncated fmt": (wav_bytes()[:30], samplemind.CorruptAudioError, "truncated 'fmt ' chunk"),
     "aiff nan rate": (aiff_bytes(rate=float("nan")), samplemind.CorruptAudioError, "sample rate nan"),
@@ -111,6 +113,27 @@ def test_malformed_file_gets_its_error(tmp_path: Path, name: str) -> None:
     path = tmp_path / "sample.wav"  # every case claims to be a WAV by name
     path.write_bytes(content)
     expect_error(path, error, match)
+
+
+@pytest.mark.parametrize("fields", [{"bits": 7}, {"bits": 12}, {"bits": 20, "channels": 2},
+                                    {"channels": 2, "block_align": 3}, {"channels": 2, "block_align": 0}],
+                         ids=["7-bit", "12-bit", "20-bit stereo", "block_align 3", "block_align 0"])
+def test_odd_headers_libsndfile_reads_decode_as_it_does(tmp_path: Path, fields: dict[str, int]) -> None:
+    """A depth between whole bytes sits in the next whole byte, and the stride comes from
+    channels x container whatever block_align says: as libsndfile reads them."""
+    path = tmp_path / "odd.wav"
+    path.write_bytes(wav_bytes(frames=200, **fields))
+    samples, info = _core.decode_file(str(path), "")
+    reference, _ = sf.read(str(path), dtype="float32", always_2d=True)
+    assert info["frames"] == 200 and samples.shape == reference.shape
+    np.testing.assert_allclose(samples, reference, atol=1e-6)
+
+
+def test_a_repeated_identical_fmt_chunk_is_accepted(tmp_path: Path) -> None:
+    once = wav_bytes()
+    path = tmp_path / "twice.wav"
+    path.write_bytes(once[:36] + once[12:])  # RIFF header and fmt, then fmt and data again
+    assert _core.decode_file(str(path), "")[1]["frames"] == 100
 
 
 def test_overstated_data_size_is_clamped_to_the_bytes_present(tmp_path: Path) -> None:

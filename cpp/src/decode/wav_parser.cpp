@@ -22,9 +22,13 @@ struct WavFormat {
     std::uint16_t tag = 0;
     long long channels = 0;
     double sample_rate = 0;
-    std::uint16_t block_align = 0;
     std::uint16_t bits = 0;
 };
+
+// block_align is not kept: the stride is recomputed from the rest (see open_wav).
+bool same_format(const WavFormat& a, const WavFormat& b) {
+    return a.tag == b.tag && a.channels == b.channels && a.sample_rate == b.sample_rate && a.bits == b.bits;
+}
 
 std::string hex_tag(std::uint32_t tag) {
     char text[16];
@@ -42,7 +46,6 @@ WavFormat parse_fmt(const io::ByteSource& source, std::uint64_t body, std::uint3
     format.tag = fmt.le16(0);
     format.channels = fmt.le16(2);
     format.sample_rate = fmt.le32(4);
-    format.block_align = fmt.le16(12);
     format.bits = fmt.le16(14);
     if (format.tag == kTagExtensible) {
         if (size < 40) {
@@ -61,15 +64,17 @@ WavFormat parse_fmt(const io::ByteSource& source, std::uint64_t body, std::uint3
 
 PcmEncoding choose_encoding(const io::ByteSource& source, const WavFormat& format) {
     if (format.tag == kTagPcm) {
-        switch (format.bits) {
-            case 8: return PcmEncoding::u8;
-            case 16: return PcmEncoding::s16;
-            case 24: return PcmEncoding::s24;
-            case 32: return PcmEncoding::s32;
+        // A depth that is not a whole number of bytes sits left-justified in the next
+        // whole byte (the RIFF rule; libsndfile reads it so): 7 bits in a byte, 12 in two.
+        switch ((format.bits + 7) / 8) {
+            case 1: return PcmEncoding::u8;
+            case 2: return PcmEncoding::s16;
+            case 3: return PcmEncoding::s24;
+            case 4: return PcmEncoding::s32;
             default: break;
         }
         throw Error(ErrorCode::unsupported_format, source.name(),
-                    "PCM bit depth " + std::to_string(format.bits) + " is not supported (8, 16, 24 or 32)");
+                    "PCM bit depth " + std::to_string(format.bits) + " is not supported (1 to 32)");
     }
     if (format.tag == kTagFloat) {
         if (format.bits == 32) return PcmEncoding::f32;
@@ -102,7 +107,11 @@ std::unique_ptr<AudioDecoder> open_wav(std::unique_ptr<io::ByteSource> source) {
             const HeaderBytes ds64(src, body, 16, "'ds64' chunk");
             ds64_data_size = ds64.le64(8);
         } else if (head.tag_is(0, "fmt ")) {
-            format = parse_fmt(src, body, size32);
+            const WavFormat parsed = parse_fmt(src, body, size32);
+            if (format && !same_format(*format, parsed)) {
+                throw Error(ErrorCode::corrupt_data, src.name(), "two 'fmt ' chunks that disagree");
+            }
+            format = parsed;
         } else if (head.tag_is(0, "data")) {
             const bool from_ds64 = is_rf64 && size32 == kSizeInDs64;
             const bool to_end = (!is_rf64 && size32 == kSizeInDs64) || (from_ds64 && ds64_data_size == 0);
@@ -121,13 +130,9 @@ std::unique_ptr<AudioDecoder> open_wav(std::unique_ptr<io::ByteSource> source) {
     if (!format) throw Error(ErrorCode::corrupt_data, src.name(), "no 'fmt ' chunk");
     check_channels_and_rate(src.name(), format->channels, format->sample_rate);
     const PcmEncoding encoding = choose_encoding(src, *format);
+    // The stride comes from the channels and the sample size; a block_align that says
+    // otherwise (or 0) is a writer's slip that libsndfile reads past too.
     const std::uint64_t frame_bytes = static_cast<std::uint64_t>(bytes_per_sample(encoding)) * format->channels;
-    if (format->block_align != frame_bytes) {
-        throw Error(ErrorCode::corrupt_data, src.name(),
-                    "block_align " + std::to_string(format->block_align) + " does not match " +
-                        std::to_string(format->channels) + " channels of " +
-                        std::to_string(format->bits) + "-bit samples (" + std::to_string(frame_bytes) + ")");
-    }
     if (!data_offset) throw Error(ErrorCode::corrupt_data, src.name(), "no 'data' chunk");
     const std::uint64_t frames = data_size / frame_bytes;
     if (frames == 0) throw Error(ErrorCode::corrupt_data, src.name(), "no audio frames in the 'data' chunk");
