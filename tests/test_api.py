@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -72,22 +73,34 @@ def test_path_arguments(tmp_path: object) -> None:
         samplemind.analyze("x.wav", sample_rate=SR)
 
 
+def _count_until(stop: Callable[[], bool]) -> tuple[float, float]:
+    """Counts until stop(): (ticks per second, the longest gap between two ticks in s)."""
+    ticks, longest = 0, 0.0
+    start = last = time.perf_counter()
+    while not stop():
+        now = time.perf_counter()
+        longest, last = max(longest, now - last), now
+        ticks += 1
+    return ticks / (time.perf_counter() - start), longest
+
+
 def test_another_thread_runs_while_the_core_works() -> None:
-    """The GIL is released during analysis: a Python thread keeps counting."""
+    """The GIL is released during analysis: a Python thread keeps counting at a good share
+    of the rate it counts alone, and is never held up for long."""
     audio = np.random.default_rng(0).standard_normal((SR * 120, 2)).astype(np.float32) * 0.1
+    alone_until = time.perf_counter() + 0.3
+    alone, _ = _count_until(lambda: time.perf_counter() > alone_until)
     done = threading.Event()
-    ticks = 0
 
     def analyse() -> None:
         samplemind.analyze(audio, sample_rate=44100)
         done.set()
 
     worker = threading.Thread(target=analyse)
-    start = time.perf_counter()
     worker.start()
-    while not done.is_set():
-        ticks += 1
+    beside, longest = _count_until(done.is_set)
     worker.join()
-    elapsed = time.perf_counter() - start
-    assert elapsed > 0.05  # long enough for the measurement to mean something
-    assert ticks > 10_000  # the main thread ran throughout, not just at switch points
+    # With the GIL held for most of the analysis, the rate falls under a tenth and the
+    # longest gap is that hold; the core's threads share the cores, hence the margin.
+    assert beside > 0.25 * alone, (beside, alone)
+    assert longest < 0.2, longest
