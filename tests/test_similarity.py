@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -104,7 +105,7 @@ def test_add_update_remove_and_reopen(index: SimilarityIndex, library: tuple, tm
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "version", "delete"])
 def test_damaged_index_file_is_detected_and_rebuilt(index: SimilarityIndex, library: tuple, tmp_path: Path,
-                                                    damage: str) -> None:
+                                                    damage: str, monkeypatch: pytest.MonkeyPatch) -> None:
     _, paths, _ = library
     expected = [r.key for r in index.search(paths[1], k=10)]
     index.close()
@@ -117,10 +118,24 @@ def test_damaged_index_file_is_detected_and_rebuilt(index: SimilarityIndex, libr
         content[len(content) // 2] ^= 0xFF
         graph.write_bytes(bytes(content))
     elif damage == "version":
-        sidecar.write_text(sidecar.read_text().replace('"embedding_version": 1', '"embedding_version": 0'))
+        stated = f'"embedding_version": {samplemind.EMBEDDING_VERSION}'
+        assert stated in sidecar.read_text()
+        sidecar.write_text(sidecar.read_text().replace(stated, '"embedding_version": 0'))
     else:
         graph.unlink()
+    # 42 samples are re-ranked whole either way, so equal answers alone would not show a
+    # rebuild: count the graphs built from SQLite, and check what was saved.
+    built: list[int] = []
+    from_rows = SimilarityIndex._graph_from_rows
+
+    def counted(self: SimilarityIndex) -> Any:
+        built.append(1)
+        return from_rows(self)
+
+    monkeypatch.setattr(SimilarityIndex, "_graph_from_rows", counted)
     reopened = SimilarityIndex(tmp_path / "data")  # verifies, rebuilds from SQLite, never loads a bad graph
+    assert built == [1]
+    assert reopened._verified()  # the rebuilt graph was saved with a sidecar that vouches for it
     assert [r.key for r in reopened.search(paths[1], k=10)] == expected
     reopened.close()
 
