@@ -5,6 +5,7 @@ checked before anything is sent, the cache consulted first."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import subprocess
@@ -18,7 +19,7 @@ import numpy as np
 import pytest
 
 import samplemind
-from samplemind._distributed import chunk_size
+from samplemind._distributed import CHUNKS_PER_WORKER, MAX_CHUNK, MIN_CHUNK, chunk_size
 from tests.server_helpers import write_library
 
 distributed = pytest.importorskip("distributed")
@@ -154,10 +155,18 @@ def test_files_the_workers_cannot_see_fail_early(client: distributed.Client, tmp
             client.run(os.chdir, folder, workers=[worker])
 
 
-def test_chunk_size_balances_and_bounds() -> None:
-    assert chunk_size(10, 2) == 16
-    assert chunk_size(10_000, 2) == 256
-    assert chunk_size(2_000, 4) == 63
+@pytest.mark.parametrize("files", [1, 10, 500, 2_000, 10_000, 1_000_000])
+@pytest.mark.parametrize("workers", [1, 2, 4, 64])
+def test_chunk_size_balances_and_bounds(files: int, workers: int) -> None:
+    size = chunk_size(files, workers)
+    assert MIN_CHUNK <= size <= MAX_CHUNK
+    chunks = math.ceil(files / size)
+    if MIN_CHUNK < size < MAX_CHUNK:  # unbounded: about CHUNKS_PER_WORKER chunks per worker
+        assert workers * CHUNKS_PER_WORKER / 2 <= chunks <= workers * CHUNKS_PER_WORKER
+    elif size == MIN_CHUNK:  # few files: chunks no smaller than a task is worth, so fewer of them
+        assert chunks <= workers * CHUNKS_PER_WORKER
+    else:  # many files: a lost worker costs at most MAX_CHUNK files
+        assert chunks >= workers * CHUNKS_PER_WORKER
 
 
 def test_command_line_analyze_and_index_on_the_cluster(client: distributed.Client, library: list[Path],
