@@ -160,7 +160,7 @@ def test_kill_minus_nine_then_rerun_analyses_only_what_is_missing(tmp_path: Path
         assert 3 <= stored < 40
         progress: list[samplemind.BatchProgress] = []
         results = samplemind.analyze_batch(samplemind.find_audio_files([folder]), cache=cache, progress=progress.append)
-        assert all(isinstance(r, samplemind.Analysis) for r in results)
+        assert results and all(isinstance(r, samplemind.Analysis) for r in results)
         assert progress[-1].cached == stored  # exactly the missing ones were analysed
         assert cache.stats()["analyses"] == 40
 

@@ -123,7 +123,8 @@ def test_cli_category_column_and_filters(tmp_path: Path) -> None:
     assert _cli("index", str(tmp_path / "library"), data_dir=tmp_path / "data").returncode == 0
     found = _cli("search", str(paths["snare"]), "--category", "tonal", "--format", "json", data_dir=tmp_path / "data")
     assert found.returncode == 0, found.stderr
-    assert all(r["category_family"] == "tonal" for r in json.loads(found.stdout))
+    tonal = json.loads(found.stdout)
+    assert tonal and all(r["category_family"] == "tonal" for r in tonal)
 
 
 async def test_server_category_filter(aiohttp_client: Any, tmp_path: Path) -> None:

@@ -76,7 +76,7 @@ def test_index_and_search(tmp_path: Path) -> None:
     assert [r["path"] for r in results[1:]] == sorted(r["path"] for r in results[1:] if "kick" in r["path"])
     loops = subprocess.run([*search[:7], "--loops", "only", "--format", "json", "--data-dir", str(data)],
                            capture_output=True, text=True, check=True).stdout
-    assert all("loop" in r["path"] for r in json.loads(loops))
+    assert json.loads(loops) and all("loop" in r["path"] for r in json.loads(loops))
     removed = subprocess.run([sys.executable, "-m", "samplemind", "index", "--remove", str(pack / "clap.aiff"),
                               "--data-dir", str(data)], capture_output=True, text=True, check=True)
     assert "removed 1 of 1" in removed.stderr

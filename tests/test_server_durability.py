@@ -80,7 +80,7 @@ async def test_a_new_app_on_the_same_folder_resumes_without_redoing(aiohttp_clie
     store = JobStore(tmp_path / "data" / "samplemind.sqlite3")
     attempts = store.attempts(job["job_id"])
     store.close()
-    assert all(attempts[i] == 1 for i in before)  # finished files were not run again
+    assert before and all(attempts[i] == 1 for i in before)  # finished files were not run again
     assert not (tmp_path / "data" / "uploads" / job["job_id"]).exists()
 
 
@@ -177,7 +177,7 @@ async def test_kill_minus_nine_of_samplemind_serve_loses_nothing(tmp_path: Path)
     store = JobStore(data_dir / "samplemind.sqlite3")
     attempts = store.attempts(uploaded)
     store.close()
-    assert all(attempts[i] == 1 for i in finished_before)  # stored results were not redone
+    assert finished_before and all(attempts[i] == 1 for i in finished_before)  # not redone
     assert max(attempts.values()) <= 2  # files in flight at the kill ran once more, nothing else
     assert not (data_dir / "uploads" / uploaded).exists()
 

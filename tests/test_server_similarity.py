@@ -75,7 +75,7 @@ async def test_limits_min_similarity_filters_and_weights(indexed: tuple[TestClie
                                       params={"duration_min": "0", "duration_max": "0.4"})).json())["results"]
     assert short == []  # every sample is 0.5 s long
     no_loops = (await (await client.post("/similarity/search", json=query, params={"loops": "none"})).json())
-    assert all(not r["is_loop"] for r in no_loops["results"])
+    assert no_loops["results"] and all(not r["is_loop"] for r in no_loops["results"])
     plain = (await (await client.post("/similarity/search", json=query, params={"limit": 12})).json())["results"]
     weighted = (await (await client.post("/similarity/search", json=query,
                                          params={"limit": 12, "weights": "rhythm:5,timbre:0.1"})).json())["results"]

@@ -72,9 +72,10 @@ def test_min_similarity_and_filters(index: SimilarityIndex, library: tuple) -> N
     short = index.search(query, k=100, filters=SearchFilters(duration_s=(0.0, 0.5)))
     assert short and all(r.descriptors["duration_s"] <= 0.5 for r in short)
     tempo = index.search(query, k=100, filters=SearchFilters(tempo_bpm=(80, 160)))
-    assert all(80 <= r.descriptors["tempo_bpm"] <= 160 for r in tempo)
+    assert tempo and all(80 <= r.descriptors["tempo_bpm"] <= 160 for r in tempo)
     keyed = index.search(query, k=100, filters=SearchFilters(key="C major", compatible_keys=True))
-    assert all(r.descriptors["key"] in {"C major", "A minor", "G major", "E minor", "F major", "D minor"} for r in keyed)
+    assert keyed and all(r.descriptors["key"] in {"C major", "A minor", "G major", "E minor", "F major", "D minor"}
+                         for r in keyed)
 
 
 def test_weights_change_the_ranking(index: SimilarityIndex, library: tuple) -> None:
@@ -94,7 +95,8 @@ def test_add_update_remove_and_reopen(index: SimilarityIndex, library: tuple, tm
     keys = index.add([samplemind.analyze(paths[3])])  # re-adding a path replaces it, same key
     assert len(index) == len(paths) and keys == [first.key]
     assert index.remove([paths[5], tmp_path / "never-indexed.wav"]) == 1
-    assert all(r.path != str(paths[5]) for r in index.search(paths[3], k=100))
+    remaining = index.search(paths[3], k=100)
+    assert remaining and all(r.path != str(paths[5]) for r in remaining)
     before = [(r.key, round(r.similarity, 6)) for r in index.search(paths[3], k=8)]
     index.close()
     reopened = SimilarityIndex(tmp_path / "data")
