@@ -32,7 +32,7 @@ async def test_delete_stops_the_work_and_removes_uploads(aiohttp_client: Any, tm
     assert (await response.json())["status"] == "cancelled"
     state = await (await client.get(f"/batch/status/{job['job_id']}")).json()
     assert state["status"] == "cancelled" and state["processed"] < 40
-    await asyncio.sleep(0.5)
+    await asyncio.sleep(0.5)  # an absence cannot be polled for: give a running file time to land
     later = await (await client.get(f"/batch/status/{job['job_id']}")).json()
     assert later["processed"] == state["processed"]  # the scheduler stopped: nothing more finishes
     assert not upload_dir.exists()
