@@ -117,3 +117,37 @@ def test_mel_filterbank_matches_librosa() -> None:
         ours = _core.mel_filterbank(sr, n_fft, n_mels, fmin, fmax)
         reference = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax)
         np.testing.assert_allclose(ours, reference, rtol=1e-5, atol=1e-8)
+
+
+def test_chroma_mean_matches_chroma_stft() -> None:
+    """chroma_mean is librosa's chroma_stft at tuning 0, averaged over frames."""
+    for name, y in SIGNALS.items():
+        result = samplemind.analyze(y, sample_rate=SR)
+        reference = librosa.feature.chroma_stft(y=y, sr=SR, n_fft=2048, hop_length=512, tuning=0.0).mean(axis=1)
+        np.testing.assert_allclose(result.chroma_mean, reference, atol=1e-6, err_msg=name)
+
+
+# Not the defaults: another rate, FFT size, hop, band count and mel range.
+OTHER = samplemind.AnalysisConfig(sample_rate=16000, n_fft=1024, hop_length=256, n_mels=64, n_mfcc=13, fmin=60.0,
+                                  fmax=7000.0, keep_frames=True)
+
+
+def test_tracks_match_librosa_at_another_configuration() -> None:
+    y = SIGNALS["tone+chirp+noise"]
+    resampled = samplemind.analyze(y, sample_rate=SR, config=OTHER)  # the core resamples to 16 kHz itself
+    at_16k = librosa.resample(y, orig_sr=SR, target_sr=16000)
+    tracks = samplemind.analyze(at_16k, sample_rate=16000, config=OTHER).tracks
+    assert tracks is not None and resampled.tracks is not None
+    stft = {"sr": 16000, "n_fft": 1024, "hop_length": 256}
+    assert tracks["centroid_hz"].shape == (1 + len(at_16k) // 256,)
+    np.testing.assert_allclose(tracks["centroid_hz"], librosa.feature.spectral_centroid(y=at_16k, **stft)[0],
+                               rtol=1e-5, atol=1e-2)
+    np.testing.assert_allclose(tracks["bandwidth_hz"], librosa.feature.spectral_bandwidth(y=at_16k, **stft)[0],
+                               rtol=1e-5, atol=1e-2)
+    mel = librosa.feature.melspectrogram(y=at_16k, n_mels=64, fmin=60.0, fmax=7000.0, **stft)
+    np.testing.assert_allclose(tracks["mel_db"], librosa.power_to_db(mel, top_db=80.0).T, atol=1e-3)
+    mfcc = librosa.feature.mfcc(y=at_16k, n_mfcc=13, n_mels=64, fmin=60.0, fmax=7000.0, **stft)
+    np.testing.assert_allclose(tracks["mfcc"], mfcc.T, atol=1e-3)
+    # The core's own resampler lands on the same frames and nearly the same numbers.
+    assert resampled.tracks["centroid_hz"].shape == tracks["centroid_hz"].shape
+    np.testing.assert_allclose(resampled.mfcc_mean, mfcc.mean(axis=1), atol=0.5)
