@@ -137,7 +137,7 @@ def test_damaged_index_file_is_detected_and_rebuilt(index: SimilarityIndex, libr
     monkeypatch.setattr(SimilarityIndex, "_graph_from_rows", counted)
     reopened = SimilarityIndex(tmp_path / "data")  # verifies, rebuilds from SQLite, never loads a bad graph
     assert built == [1]
-    assert reopened._verified()  # the rebuilt graph was saved with a sidecar that vouches for it
+    assert reopened._graph_file.verified(reopened._sample_count())  # saved, with a sidecar vouching for it
     assert [r.key for r in reopened.search(paths[1], k=10)] == expected
     reopened.close()
 

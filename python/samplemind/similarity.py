@@ -1,16 +1,10 @@
 """Similarity search over the embeddings ("more like this"), backed by usearch.
 
 SQLite (the data folder's samplemind.sqlite3) is the source of truth: one row per
-indexed sample with its path, embedding and main descriptors. The
-usearch graph is a cache of it, saved as ``similarity-v<EMBEDDING_VERSION>.usearch``
-with a JSON sidecar holding its SHA-256, row count and embedding version. It is
-written atomically (temporary file, fsync, rename) and verified before loading: a
-missing, stale, damaged or other-version file is rebuilt from SQLite (a damaged
-graph can crash usearch, so it is never loaded unverified).
-
-Similarity is the cosine of two embeddings clipped to [0, 1]. Aspect weights rescale
-the aspect sub-vectors of the query and the candidates alike: the approximate search
-fetches a generous candidate pool, which is then filtered and re-ranked exactly.
+indexed sample with its path, embedding and main descriptors. The usearch graph is a
+cache of it, saved and verified by samplemind._graph_file. The approximate search
+fetches a generous candidate pool, which is then filtered and re-ranked exactly by
+the rules of samplemind._ranking.
 """
 
 from __future__ import annotations
@@ -25,7 +19,6 @@ import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -42,8 +35,10 @@ from samplemind._data_dir import resolve_data_dir
 from samplemind._duplicates import DuplicateGroup, FingerprintStore, find_duplicates
 from samplemind._embedding import EMBEDDING_ASPECTS, EMBEDDING_VERSION
 from samplemind._exceptions import AnalysisError
+from samplemind._graph_file import GraphFile
 from samplemind._sample_fields import FIELDS_SCHEMA, SAMPLE_VIEW, SORTABLE, order_by, refresh_fields
 from samplemind._library_map import map_coordinates
+from samplemind._ranking import MAX_WEIGHT, aspect_scale, aspect_similarities, unit
 from samplemind._search_filters import SearchFilters
 from samplemind._sqlite import at_or_under, immediate_transaction
 from samplemind._text_search import TEXT_SCHEMA, index_words, match_expression
@@ -73,8 +68,6 @@ _MAX_TEXT_CANDIDATES = 20_000  # a text query with a similarity query: its first
 _EXACT_TEXT_CANDIDATES = 2_000  # up to this many, a similarity query with text ranks every match
 _DESCRIPTORS = ("duration_s", "tempo_bpm", "key", "is_loop", "pitch_hz", "pitch_note", "loudness_lufs",
                 "category", "category_family", "centroid_hz_mean")
-MAX_WEIGHT = 1e6
-"""The largest aspect weight: past it, float32 scaling would overflow."""
 _MIN_POOL = 256  # candidates fetched before exact filtering or re-weighting and re-ranking
 _PLAIN_POOL = 3  # x k for a plain query (no filters, no weights): only the exact re-rank
 _ADD_BATCH = 1024  # vectors added per lock hold: searches wait at most this long
@@ -117,9 +110,9 @@ class SimilarityIndex:
         self.data_dir = resolve_data_dir(data_dir)
         self.read_only = read_only
         self._lock = threading.RLock()
-        self._graph_path = self.data_dir / f"similarity-v{EMBEDDING_VERSION}.usearch"
-        self._sidecar_path = self._graph_path.with_suffix(".json")
-        _refuse_an_emptied_database(self.data_dir / "samplemind.sqlite3", self._sidecar_path)
+        self._ndim = sum(size for _, size, _ in EMBEDDING_ASPECTS.values())
+        self._graph_file = GraphFile(self.data_dir, self._ndim)
+        self._graph_file.refuse_an_emptied_database(self.data_dir / "samplemind.sqlite3")
         self._db = sqlite3.connect(self.data_dir / "samplemind.sqlite3", timeout=60.0, isolation_level=None,
                                    check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -130,7 +123,6 @@ class SimilarityIndex:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(samples)")}
         if "checksum" not in columns:  # an index from before checksums: its rows get one when re-indexed
             self._db.execute("ALTER TABLE samples ADD COLUMN checksum TEXT")
-        self._ndim = sum(size for _, size, _ in EMBEDDING_ASPECTS.values())
         self._fill_derived_tables()
         self._data_version = self._rows("PRAGMA data_version")[0][0]
         self._index = self._open_graph()
@@ -208,7 +200,7 @@ class SimilarityIndex:
             raise ValueError(f"k must be >= 1, got {k}")
         if not 0.0 <= min_similarity <= 1.0:
             raise ValueError(f"min_similarity must be in [0, 1], got {min_similarity}")
-        scale = _aspect_scale(weights, self._ndim)
+        scale = aspect_scale(weights, self._ndim)
         self._catch_up()
         resolved = [self._resolve(q) for q in queries]
         named: set[int] | None = None
@@ -347,9 +339,9 @@ class SimilarityIndex:
     def stats(self) -> dict[str, Any]:
         count = self._rows("SELECT COUNT(*) FROM samples WHERE embedding_version = ?", (EMBEDDING_VERSION,))[0][0]
         outdated = self._rows("SELECT COUNT(*) FROM samples WHERE embedding_version <> ?", (EMBEDDING_VERSION,))[0][0]
-        size = self._graph_path.stat().st_size if self._graph_path.exists() else 0
         return {"samples": int(count), "outdated": int(outdated), "embedding_version": EMBEDDING_VERSION,
-                "dimensions": self._ndim, "index_file": str(self._graph_path), "index_bytes": size}
+                "dimensions": self._ndim, "index_file": str(self._graph_file.path),
+                "index_bytes": self._graph_file.size_bytes()}
 
     # --- persistence ------------------------------------------------------------------
 
@@ -359,13 +351,7 @@ class SimilarityIndex:
         with self._lock:
             if not self._dirty or self.read_only:
                 return
-            temporary = self._graph_path.with_suffix(".usearch.tmp")
-            self._index.save(str(temporary))
-            _fsync(temporary)
-            os.replace(temporary, self._graph_path)
-            sidecar = {"sha256": _sha256(self._graph_path), "count": len(self._index),
-                       "embedding_version": EMBEDDING_VERSION, "ndim": self._ndim}
-            _write_atomically(self._sidecar_path, json.dumps(sidecar).encode())
+            self._graph_file.save(self._index)
             self._dirty = False
 
     def rebuild(self) -> None:
@@ -395,25 +381,17 @@ class SimilarityIndex:
 
     def _open_graph(self) -> Index:
         """The saved graph when it verifies against its sidecar and SQLite, else a rebuild."""
-        if self._verified():
-            graph = Index.restore(str(self._graph_path), view=self.read_only)
-            if graph is not None and graph.ndim == self._ndim:
-                return graph
+        graph = self._graph_file.load(self._sample_count(), view=self.read_only)
+        if graph is not None:
+            return graph
         graph = self._graph_from_rows()
         self._index = graph
         self._dirty = True
         self.save()
         return graph
 
-    def _verified(self) -> bool:
-        try:
-            sidecar = json.loads(self._sidecar_path.read_text())
-        except (OSError, ValueError):
-            return False
-        rows = self._rows("SELECT COUNT(*) FROM samples WHERE embedding_version = ?", (EMBEDDING_VERSION,))[0][0]
-        return (self._graph_path.exists() and sidecar.get("embedding_version") == EMBEDDING_VERSION
-                and sidecar.get("count") == rows and sidecar.get("ndim") == self._ndim
-                and sidecar.get("sha256") == _sha256(self._graph_path))
+    def _sample_count(self) -> int:
+        return int(self._rows("SELECT COUNT(*) FROM samples WHERE embedding_version = ?", (EMBEDDING_VERSION,))[0][0])
 
     def _graph_from_rows(self) -> Index:
         graph = self._new_graph()
@@ -598,13 +576,13 @@ class SimilarityIndex:
         weighted = np.stack([vector for _, _, vector, _ in kept]) * scale
         norms = np.linalg.norm(weighted, axis=1)
         norms[norms == 0] = 1.0
-        similarities = np.clip((weighted / norms[:, np.newaxis]) @ _unit(query * scale), 0.0, 1.0)
+        similarities = np.clip((weighted / norms[:, np.newaxis]) @ unit(query * scale), 0.0, 1.0)
         if own is not None:
             similarities[[row for row, item in enumerate(kept) if item[0] == own]] = 1.0
         top = [row for row in np.argsort(-similarities, kind="stable")[:k] if similarities[row] >= min_similarity]
         if not top:
             return []
-        aspects = _aspect_similarities(query, np.stack([kept[row][2] for row in top]))
+        aspects = aspect_similarities(query, np.stack([kept[row][2] for row in top]))
         return [SearchResult(kept[row][0], kept[row][1], float(similarities[row]), aspects[i], _shown(kept[row][3]))
                 for i, row in enumerate(top)]
 
@@ -616,52 +594,6 @@ def _shown(row: Sequence[Any]) -> dict[str, Any]:
 
 def _musical_key_named(descriptors: Mapping[str, Any]) -> dict[str, Any]:
     return {("musical_key" if name == "key" else name): value for name, value in descriptors.items()}
-
-
-def _aspect_scale(weights: Mapping[str, float] | None, ndim: int) -> Vector:
-    """Per-dimension factors: sqrt(weight / default weight) for each aspect's slice."""
-    scale = np.ones(ndim, dtype=np.float32)
-    for name, value in (weights or {}).items():
-        if name not in EMBEDDING_ASPECTS:
-            raise ValueError(f"unknown aspect {name!r}; aspects are {sorted(EMBEDDING_ASPECTS)}")
-        if not 0 <= value <= MAX_WEIGHT:
-            raise ValueError(f"aspect weight {name}={value} must be in [0, {MAX_WEIGHT:g}]")
-        offset, size, default = EMBEDDING_ASPECTS[name]
-        scale[offset : offset + size] = np.sqrt(value / default) if default > 0 else 0.0
-    if not scale.any():
-        raise ValueError("every aspect weight is 0: nothing would be compared; give one a weight > 0")
-    return scale
-
-
-def _aspect_similarities(query: Vector, candidates: npt.NDArray[np.float32]) -> list[dict[str, float]]:
-    """Per-aspect cosine (clipped at 0) of the query with each candidate row."""
-    columns: dict[str, npt.NDArray[np.float64]] = {}
-    for name, (offset, size, _) in EMBEDDING_ASPECTS.items():
-        q, block = query[offset : offset + size], candidates[:, offset : offset + size]
-        norms = np.linalg.norm(block, axis=1) * np.linalg.norm(q)
-        dots = (block @ q).astype(np.float64)
-        columns[name] = np.where(norms > 0, np.maximum(0.0, dots / np.where(norms > 0, norms, 1.0)), 0.0)
-    return [{name: float(values[i]) for name, values in columns.items()} for i in range(len(candidates))]
-
-
-def _unit(vector: Vector) -> Vector:
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm > 0 else vector
-
-
-def _refuse_an_emptied_database(database: Path, sidecar: Path) -> None:
-    """A database truncated to nothing would pass for a new library and the saved graph
-    be overwritten with an empty one: stop and say so while both can still be saved."""
-    if not database.exists() or database.stat().st_size > 0:
-        return
-    try:
-        count = int(json.loads(sidecar.read_text()).get("count", 0))
-    except (OSError, ValueError, TypeError):
-        return
-    if count > 0:
-        raise RuntimeError(f"{database} is empty (0 bytes) but the saved graph {sidecar.with_suffix('.usearch')} "
-                           f"holds {count} samples: the database was probably truncated. Restore it from a "
-                           "backup, or move both files away to start a new library; nothing was changed")
 
 
 def _checksum(blob: bytes) -> str:
@@ -682,28 +614,3 @@ def _descriptors(analysis: Analysis) -> dict[str, Any]:
     if stated:
         data["metadata"] = stated
     return data
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        while chunk := file.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_suffix(path.suffix + ".tmp")
-    with open(temporary, "wb") as file:
-        file.write(data)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temporary, path)
