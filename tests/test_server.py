@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from aiohttp import WSMsgType
 from aiohttp.test_utils import TestClient

@@ -14,7 +14,6 @@ from pathlib import Path
 from aiohttp import WSCloseCode, web
 
 from samplemind import LibraryWatcher, find_audio_files
-from samplemind.server import routes_batch, routes_health, routes_samples, routes_similarity, routes_web, routes_ws
 from samplemind.server.app_keys import (
     CONFIG, HUB, INDEX, IO_EXECUTOR, LIVE_STREAMS, RUNNER, SEARCH_SLOTS, SOCKETS, STORE, WAVEFORM_EXECUTOR, WAVEFORMS,
 )
@@ -25,6 +24,7 @@ from samplemind.server.folder_lock import lock_data_folder
 from samplemind.server.job_runner import JobRunner
 from samplemind.server.job_store import JobStore
 from samplemind.server.progress_hub import ProgressHub
+from samplemind.server.routes import setup_routes
 from samplemind.server.security import browser_middleware, token_middleware
 from samplemind.server.waveforms import WaveformCache
 from samplemind.similarity import SimilarityIndex
@@ -42,8 +42,7 @@ def create_app(config: ServerConfig) -> web.Application:
     app[SOCKETS] = set()
     app.cleanup_ctx.append(_resources)
     app.on_shutdown.append(_close_sockets)
-    for group in (routes_batch, routes_similarity, routes_samples, routes_ws, routes_health, routes_web):
-        group.setup(app)
+    setup_routes(app)
     return app
 
 

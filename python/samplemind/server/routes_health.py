@@ -22,8 +22,3 @@ async def health(request: web.Request) -> web.Response:
 
 async def openapi(request: web.Request) -> web.Response:
     return web.json_response(openapi_document())
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_get("/health", health)
-    app.router.add_get("/openapi.json", openapi)

@@ -12,11 +12,11 @@ from samplemind import AnalysisError
 from samplemind._corrections import checked_corrections
 from samplemind._waveform import MAX_WAVEFORM_WIDTH
 from samplemind.server.app_keys import CONFIG, INDEX, WAVEFORM_EXECUTOR, WAVEFORMS
-from samplemind.server.previews import playable_copy
 from samplemind.server.errors import ApiError
+from samplemind.server.io_threads import run_io
 from samplemind.server.params import int_param, json_body
-from samplemind.server.routes_batch import run_io
-from samplemind.server.routes_similarity import parse_filters, result_dict, text_param
+from samplemind.server.previews import playable_copy
+from samplemind.server.search_params import parse_filters, result_dict, text_param
 from samplemind.similarity import SORTABLE, SearchResult
 
 MAX_PAGE = 1000
@@ -132,14 +132,3 @@ def _sample(request: web.Request, key: int) -> SearchResult:
         return request.app[INDEX].sample(key)
     except KeyError as error:
         raise ApiError(404, str(error.args[0])) from None
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_get("/samples", list_samples)
-    app.router.add_get("/samples/{key}", get_sample)
-    app.router.add_patch("/samples/{key}", correct_sample)
-    app.router.add_get("/samples/{key}/audio", audio)
-    app.router.add_get("/samples/{key}/peaks", peaks)
-    app.router.add_get("/map", library_map)
-    app.router.add_get("/duplicates", duplicates)
-

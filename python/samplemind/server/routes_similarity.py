@@ -11,15 +11,14 @@ from aiohttp import web
 from samplemind import EMBEDDING_ASPECTS, AnalysisError, analyze
 from samplemind.server.app_keys import CONFIG, INDEX, IO_EXECUTOR, SEARCH_SLOTS
 from samplemind.server.errors import ApiError
-from samplemind.server.params import float_param, float_value, int_param, is_json, json_body
-from samplemind.server.routes_batch import library_files, run_io, submit_job
+from samplemind.server.io_threads import run_io
+from samplemind.server.jobs import library_files, submit_job
+from samplemind.server.params import float_value, is_json, json_body
+from samplemind.server.search_params import result_dict, search_options
 from samplemind.server.uploads import receive_files, remove_quietly
-from samplemind.similarity import MAX_WEIGHT, SearchFilters, SearchResult
 
 _MAX_BATCH_QUERIES = 1000
-_MAX_TEXT = 200  # characters of a text query
 _QUERY_FIELDS = {"key", "vector", "path"}
-_RANGES = {"tempo_bpm": "tempo", "duration_s": "duration", "pitch_hz": "pitch"}
 
 
 async def search(request: web.Request) -> web.Response:
@@ -98,21 +97,6 @@ def _search_text(request: web.Request, options: dict[str, Any]) -> web.Response:
     return web.json_response({"results": [result_dict(r) for r in named]})
 
 
-def result_dict(result: SearchResult) -> dict[str, Any]:
-    score = None if result.similarity is None else round(result.similarity, 6)
-    return {"file_path": result.path, "similarity_score": score, **result.to_dict()}
-
-
-def text_param(request: web.Request, body: dict[str, Any]) -> str | None:
-    """The words to match in sample names: `q` in the query string or the JSON body."""
-    text = body.get("q", request.query.get("q"))
-    if text is None:
-        return None
-    if not isinstance(text, str) or len(text) > _MAX_TEXT:
-        raise ApiError(400, f"q must be a text of at most {_MAX_TEXT} characters")
-    return text
-
-
 # --- queries ---------------------------------------------------------------------------
 
 async def json_query(request: web.Request, body: dict[str, Any]) -> Any:
@@ -143,63 +127,3 @@ async def uploaded_query(request: web.Request) -> Any:
     finally:  # off the loop; shielded, it runs to the end even when the client has gone
         removal = asyncio.get_running_loop().run_in_executor(request.app[IO_EXECUTOR], remove_quietly, folder)
         await asyncio.shield(removal)
-
-
-# --- options: limit, min_similarity, filters, weights -------------------------------------
-
-def search_options(request: web.Request, body: dict[str, Any]) -> dict[str, Any]:
-    """limit and min_similarity from the query string; filters and weights from the query
-    string (tempo_min, key=A minor, weights=timbre:2,rhythm:0.5, ...) or the JSON body."""
-    filters = dict(request.query)
-    extra = body.get("filters") or {}
-    if not isinstance(extra, dict):
-        raise ApiError(400, 'filters must be an object such as {"tempo_min": 120, "key": "A minor"}')
-    filters.update({str(k): str(v) for k, v in extra.items()})
-    weights = body.get("weights") or _weights_text(request.query.get("weights", ""))
-    if not isinstance(weights, dict):
-        raise ApiError(400, 'weights must be an object such as {"timbre": 2, "rhythm": 0.5}')
-    return {
-        "k": int_param(request, "limit", 10, 1, 100),
-        "min_similarity": float_param(request, "min_similarity", 0.0, 0.0, 1.0),
-        "filters": parse_filters(filters),
-        "text": text_param(request, body),
-        "weights": {str(name): float_value(f"weights.{name}", value, 0.0, MAX_WEIGHT) for name, value in weights.items()},
-    }
-
-
-def parse_filters(raw: dict[str, str]) -> SearchFilters | None:
-    bounds: dict[str, Any] = {}
-    for field, prefix in _RANGES.items():
-        low, high = raw.get(f"{prefix}_min"), raw.get(f"{prefix}_max")
-        if low is not None or high is not None:
-            bounds[field] = (float_value(f"{prefix}_min", low if low is not None else 0.0),
-                             float_value(f"{prefix}_max", high if high is not None else 1e9))
-    if "key" in raw:
-        bounds["key"] = raw["key"]  # SearchFilters reads every spelling
-        bounds["compatible_keys"] = raw.get("compatible_keys", "false").lower() in ("1", "true", "yes")
-    loops = raw.get("loops", "any")
-    if loops not in ("any", "only", "none"):
-        raise ApiError(400, f"loops must be any, only or none, got {loops!r}")
-    if loops != "any":
-        bounds["is_loop"] = loops == "only"
-    if "category" in raw:
-        bounds["category"] = raw["category"]
-    try:
-        return SearchFilters(**bounds) if bounds else None
-    except ValueError as error:  # names the field and what it accepts
-        raise ApiError(400, str(error)) from None
-
-
-def _weights_text(text: str) -> dict[str, str]:
-    weights = {}
-    for item in filter(None, text.split(",")):
-        name, _, value = item.partition(":")
-        weights[name.strip()] = value
-    return weights
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_post("/similarity/search", search)
-    app.router.add_post("/similarity/batch-search", batch_search)
-    app.router.add_post("/similarity/index", index)
-    app.router.add_get("/similarity/stats", stats)

@@ -33,10 +33,3 @@ async def close_session(request: web.Request) -> web.Response:
     response = web.json_response({"session": "closed"})
     response.del_cookie(SESSION_COOKIE, path="/")
     return response
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_get("/", page)
-    app.router.add_static("/app/", WEB_ROOT, append_version=False)
-    app.router.add_post("/session", open_session)
-    app.router.add_delete("/session", close_session)

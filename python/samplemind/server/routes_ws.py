@@ -15,7 +15,8 @@ from aiohttp import WSMsgType, web
 from samplemind import StreamingAnalyzer
 from samplemind.server.app_keys import CONFIG, HUB, LIVE_STREAMS, SOCKETS
 from samplemind.server.errors import ApiError
-from samplemind.server.routes_batch import current_state, run_io
+from samplemind.server.io_threads import run_io
+from samplemind.server.jobs import current_state
 
 _SAMPLE_FORMATS: dict[str, np.dtype[Any]] = {"float32": np.dtype("<f4"), "int16": np.dtype("<i2"), "int32": np.dtype("<i4")}
 _FULL_SCALE = {"float32": 1.0, "int16": 32768.0, "int32": 2147483648.0}
@@ -175,10 +176,3 @@ def _open_stream(header: dict[str, Any]) -> tuple[StreamingAnalyzer, np.dtype[An
     except (KeyError, TypeError, ValueError) as error:
         raise ApiError(400, f"header needs sample_rate (Hz) and channels: {error}") from None
     return stream, _SAMPLE_FORMATS[sample_format], _FULL_SCALE[sample_format]
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_get("/ws/progress/{job_id}", progress)
-    app.router.add_get("/ws/analysis", analysis)
-
-
