@@ -24,7 +24,7 @@ from samplemind._config import AnalysisConfig
 from samplemind._exceptions import AnalysisError, SampleMindError, SharedStorageError
 
 if TYPE_CHECKING:
-    from samplemind._batch import _Run
+    from samplemind._batch_run import BatchRun
 
 CHUNKS_PER_WORKER = 8  # enough chunks for the fast workers to take over the slow ones' share
 MIN_CHUNK = 16  # a task costs ~10 ms of scheduling and transfer: keep it a few % of the work
@@ -36,7 +36,7 @@ def chunk_size(files: int, workers: int) -> int:
     return max(MIN_CHUNK, min(MAX_CHUNK, math.ceil(files / max(1, workers * CHUNKS_PER_WORKER))))
 
 
-def run_on_dask(run: _Run, scheduler: Any, config: AnalysisConfig) -> None:
+def run_on_dask(run: BatchRun, scheduler: Any, config: AnalysisConfig) -> None:
     try:
         from distributed import Client, as_completed
     except ImportError as error:
@@ -46,7 +46,7 @@ def run_on_dask(run: _Run, scheduler: Any, config: AnalysisConfig) -> None:
     try:
         paths = [run.paths[i] for i in run.pending]
         if not paths:
-            run.report({"done": 0, "current_file": "", "audio_seconds": 0.0}, final=True)
+            run.report(0, "", 0.0, final=True)
             return
         workers = client.scheduler_info()["workers"]
         if not workers:
@@ -76,8 +76,7 @@ def run_on_dask(run: _Run, scheduler: Any, config: AnalysisConfig) -> None:
             audio_seconds += sum(r.duration_s for r in results if isinstance(r, Analysis))
             if starts:
                 submit_next()
-            run.report({"done": done, "current_file": chunk[-1], "audio_seconds": audio_seconds},
-                       final=not in_flight)
+            run.report(done, chunk[-1], audio_seconds, final=not in_flight)
     except BaseException:
         client.cancel(list(in_flight))  # Ctrl-C or a failure here: the cluster stops too
         raise
