@@ -34,7 +34,7 @@ import soundfile as sf
 
 import samplemind
 from bench.conftest import three_second_stereo
-from bench.corpus import corpus
+from bench.corpus import BROKEN_EVERY, corpus
 
 NDIM = sum(size for _, size, _ in samplemind.EMBEDDING_ASPECTS.values())
 
@@ -298,7 +298,7 @@ def test_health_while_sixteen_clients_search_during_an_index_job(
             clients.join()
             async with session.get(f"{server.url}/batch/status/{job}") as response:
                 state = await response.json()
-            corrupt = sum(1 for f in files[10:] if int(f.stem) % 50 == 49)  # bench.corpus breaks one in 50
+            corrupt = sum(1 for f in files[10:] if (int(f.stem) + 1) % BROKEN_EVERY == 0)
             assert state["status"] == "completed" and state["errors"] == corrupt, state
             return statuses
 

@@ -39,9 +39,16 @@ _FORMATS = (("wav", "WAV", "PCM_16"), ("aiff", "AIFF", "PCM_24"), ("flac", "FLAC
             ("mp3", "MP3", "MPEG_LAYER_III"))
 
 
-def write_corpus(folder: Path, files: int, seed: int = 0) -> list[Path]:
-    """`files` generated sounds (tones with noise bursts, 0.1-10 s, WAV/AIFF/FLAC/MP3,
-    44.1/48/96 kHz, mono and stereo) and one truncated WAV."""
+BROKEN_WAV = b"RIFF\x10\x00\x00\x00WAVEfmt \x10\x00"
+"""A WAV cut inside its header: the corpus's unreadable file."""
+
+
+def write_corpus(folder: Path, files: int, seed: int = 0, *, max_seconds: float = 10.0,
+                 broken_every: int = 0) -> list[Path]:
+    """`files` generated sounds (tones with noise bursts, 0.1 s to `max_seconds`
+    log-uniform, WAV/AIFF/FLAC/MP3, 44.1/48/96 kHz, mono and stereo) named by their
+    index. Unreadable files: with `broken_every`, each file whose index + 1 is a
+    multiple of it (in place of a sound); without, one "broken.wav" after them."""
     import soundfile
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -49,18 +56,23 @@ def write_corpus(folder: Path, files: int, seed: int = 0) -> list[Path]:
     paths = []
     for index in range(files):
         extension, fmt, subtype = _FORMATS[index % len(_FORMATS)]
+        path = folder / f"{index:05d}.{extension}"
+        paths.append(path)
+        if broken_every and (index + 1) % broken_every == 0:
+            path.write_bytes(BROKEN_WAV)
+            continue
         sr = (44100, 48000, 96000)[index % 3] if extension != "mp3" else (44100, 48000)[index % 2]
-        seconds = float(np.exp(rng.uniform(np.log(0.1), np.log(10.0))))
+        seconds = float(np.exp(rng.uniform(np.log(0.1), np.log(max_seconds))))
         t = np.arange(int(seconds * sr)) / sr
         tone = np.sin(2 * np.pi * rng.uniform(50, 2000) * t) * np.exp(-t * rng.uniform(0.5, 20))
         burst = rng.standard_normal(t.size) * np.exp(-t * rng.uniform(2, 50)) * rng.uniform(0, 0.5)
         mono = 0.4 * (tone + burst)
         audio = np.stack([mono, 0.8 * mono], axis=1) if index % 2 else mono
-        path = folder / f"{index:04d}.{extension}"
         soundfile.write(str(path), audio.astype(np.float32), sr, format=fmt, subtype=subtype)
-        paths.append(path)
+    if broken_every:
+        return paths
     broken = folder / "broken.wav"
-    broken.write_bytes(b"RIFF\x10\x00\x00\x00WAVEfmt \x10\x00")
+    broken.write_bytes(BROKEN_WAV)
     return [*paths, broken]
 
 
