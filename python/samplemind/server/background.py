@@ -6,7 +6,7 @@ then for the GIL, and /health took 76-113 ms at the 99th percentile
 (bench/test_bench_server.py, the sixteen-clients test). A niceness of 10 on the worker
 threads (Linux schedules threads, not processes, so this leaves the loop at the
 process's own priority), with a 1 ms GIL switch interval, gc.freeze() after start-up
-(serve.py) and the search responses built off the loop, brought that to 25-47 ms,
+(serve.py) and the search responses built off the loop, brought that to 20-47 ms,
 with 45 % more searches served, not fewer: the engine still has every core whenever
 the loop is idle.
 """
