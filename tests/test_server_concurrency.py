@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from samplemind import LibraryWatcher, SimilarityIndex
 from samplemind.server import create_app
 from samplemind.server.app_keys import IO_EXECUTOR, RUNNER, WAVEFORM_EXECUTOR
 from samplemind.server.background import WORKER_NICENESS
@@ -69,3 +70,17 @@ async def test_the_workers_run_below_the_event_loop(aiohttp_client: Any, tmp_pat
     app = client.server.app
     for executor in (app[IO_EXECUTOR], app[WAVEFORM_EXECUTOR], app[RUNNER]._engine):
         assert await loop.run_in_executor(executor, niceness) == min(19, on_the_loop + WORKER_NICENESS)
+
+
+def test_the_watchers_threads_run_their_initialiser(tmp_path: Path) -> None:
+    """serve --watch hands the watcher the same lowering: its analysis thread may be the
+    one that starts the engine's worker pool, which every later job shares."""
+    write_library(tmp_path / "library", 2)
+    seen: list[str] = []
+    with SimilarityIndex(tmp_path / "data") as index:
+        watcher = LibraryWatcher(index, [tmp_path / "library"],
+                                 thread_init=lambda: seen.append(threading.current_thread().name))
+        watcher.start(follow=True)
+        watcher.wait_idle(timeout=60)
+        watcher.stop()
+    assert sorted(seen) == ["samplemind-watch-analyse", "samplemind-watch-events"]

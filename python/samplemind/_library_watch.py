@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from samplemind._analysis import Analysis
 from samplemind._batch import analyze_batch
@@ -72,18 +73,21 @@ class LibraryWatcher:
 
     `start()` checks the folders, then follows their events on two background threads
     until `stop()`; `check()` and `wait_idle()` alone serve a one-off re-check.
-    `on_change` is called from a background thread with each WatchChange.
+    `on_change` is called from a background thread with each WatchChange;
+    `thread_init`, first thing on each background thread (the server lowers their
+    priority under its event loop's).
     """
 
     def __init__(self, index: SimilarityIndex, folders: Iterable[str | os.PathLike[str]], *, workers: int = 0,
                  use_cache: bool = True, on_change: Callable[[WatchChange], None] | None = None,
-                 debounce_ms: int = 100) -> None:
+                 debounce_ms: int = 100, thread_init: Callable[[], None] | None = None) -> None:
         self._index = index
         self._folders = [os.path.abspath(os.path.expanduser(os.fspath(f))) for f in folders]
         missing = [f for f in self._folders if not os.path.isdir(f)]
         if missing:
             raise ValueError(f"not a folder: {', '.join(missing)}")
         self._workers, self._use_cache, self._on_change, self._debounce_ms = workers, use_cache, on_change, debounce_ms
+        self._thread_init = thread_init
         self._state = sqlite3.connect(index.data_dir / "watch.sqlite3", check_same_thread=False, isolation_level=None)
         self._state.execute("PRAGMA journal_mode=WAL")
         self._state.execute(_STATE_SCHEMA)
@@ -102,13 +106,13 @@ class LibraryWatcher:
         """In the background: checks the folders (unless `check` is False: the caller
         did), analyses what is queued, and follows the folders' events (unless `follow`
         is False: a one-off re-check)."""
-        self._threads = [threading.Thread(target=self._analyse_forever, args=(check,), name="samplemind-watch-analyse",
-                                          daemon=True)]
+        self._threads = [threading.Thread(target=self._initialised, args=(self._analyse_forever, check),
+                                          name="samplemind-watch-analyse", daemon=True)]
         with self._work:
             self._busy = check  # wait_idle() waits for the check too
         if follow:
-            self._threads.append(threading.Thread(target=self._follow_events, name="samplemind-watch-events",
-                                                  daemon=True))
+            self._threads.append(threading.Thread(target=self._initialised, args=(self._follow_events,),
+                                                  name="samplemind-watch-events", daemon=True))
         for thread in self._threads:
             thread.start()
 
@@ -182,6 +186,11 @@ class LibraryWatcher:
                 rows = self._state.execute(f"SELECT path, size, mtime_ns FROM watched_files WHERE {condition}", values)
                 known.update({path: (size, mtime) for path, size, mtime in rows})
         return known
+
+    def _initialised(self, run: Callable[..., None], *args: Any) -> None:
+        if self._thread_init is not None:
+            self._thread_init()
+        run(*args)
 
     def _follow_events(self) -> None:
         import watchfiles

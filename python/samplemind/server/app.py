@@ -121,7 +121,7 @@ def _start_watching(index: SimilarityIndex, config: ServerConfig) -> LibraryWatc
     """With --watch, the library folders are checked and followed on background threads."""
     if not (config.watch_library and config.library_roots):
         return None
-    watcher = LibraryWatcher(index, config.library_roots, workers=config.workers,
+    watcher = LibraryWatcher(index, config.library_roots, workers=config.workers, thread_init=lower_this_thread,
                              on_change=lambda change: log.info("%s %s", change.kind, change.path))
     watcher.start()
     log.info("watching %s", ", ".join(map(str, config.library_roots)))
