@@ -91,6 +91,17 @@ def test_index_and_search(tmp_path: Path) -> None:
     assert in_a_minor and all(r["musical_key"] == "A minor" for r in in_a_minor)  # the demo pad
     wrong_key = subprocess.run([*search[:5], "--key", "Q minor", "--data-dir", str(data)], capture_output=True, text=True)
     assert wrong_key.returncode == 2 and "not a musical key: 'Q minor'" in wrong_key.stderr
+    # The server's spellings work here too: --limit, NAME:W weights, and a pitch range.
+    same = [*search[:5], "--limit", "3", "--format", "json", "--data-dir", str(data)]
+    assert json.loads(subprocess.run(same, capture_output=True, text=True, check=True).stdout) == results
+    colons = json.loads(subprocess.run([*same, "--weights", "timbre:1,pitch:0"], capture_output=True, text=True,
+                                       check=True).stdout)
+    equals = json.loads(subprocess.run([*same, "--weights", "timbre=1,pitch=0"], capture_output=True, text=True,
+                                       check=True).stdout)
+    assert colons == equals and colons
+    low = json.loads(subprocess.run([*same[:5], "--pitch", "20-100", "-k", "15", "--format", "json", "--data-dir",
+                                     str(data)], capture_output=True, text=True, check=True).stdout)
+    assert low and all(r["pitch_hz"] is not None and 20 <= r["pitch_hz"] <= 100 for r in low)
 
 
 def test_nothing_found_says_why(write_audio: Callable[..., Path], tmp_path: Path) -> None:

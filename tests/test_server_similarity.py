@@ -83,6 +83,14 @@ async def test_limits_min_similarity_filters_and_weights(indexed: tuple[TestClie
     in_body = (await (await client.post("/similarity/search", json={**query, "weights": {"rhythm": 5, "timbre": 0.1}},
                                         params={"limit": 12})).json())["results"]
     assert [r["file_path"] for r in in_body] == [r["file_path"] for r in weighted]
+    # The command line's spellings: NAME=W weights and LO-HI ranges.
+    equals = (await (await client.post("/similarity/search", json=query,
+                                       params={"limit": 12, "weights": "rhythm=5,timbre=0.1"})).json())["results"]
+    assert [r["file_path"] for r in equals] == [r["file_path"] for r in weighted]
+    ranged = (await (await client.post("/similarity/search", json=query, params={"duration": "0-0.4"})).json())
+    assert ranged["results"] == short
+    wide = (await (await client.post("/similarity/search", json=query, params={"duration": "0.1-1"})).json())
+    assert wide["results"] and all(0.1 <= r["duration_s"] <= 1 for r in wide["results"])
 
 
 @pytest.mark.parametrize("params, body, status", [
@@ -91,6 +99,8 @@ async def test_limits_min_similarity_filters_and_weights(indexed: tuple[TestClie
     ({"limit": "ten"}, {"key": 1}, 400),
     ({"min_similarity": "1.5"}, {"key": 1}, 400),
     ({"tempo_min": "fast"}, {"key": 1}, 400),
+    ({"tempo": "fast"}, {"key": 1}, 400),
+    ({"tempo": "140-120"}, {"key": 1}, 400),
     ({"key": "X major"}, {"key": 1}, 400),
     ({"loops": "sometimes"}, {"key": 1}, 400),
     ({"weights": "colour:1"}, {"key": 1}, 400),

@@ -27,6 +27,7 @@ from samplemind._exceptions import AnalysisError, SharedStorageError
 from samplemind._files import find_audio_files
 from samplemind._output import FORMATS, write_results
 from samplemind._progress_bar import ProgressBar, format_duration
+from samplemind._query_syntax import parse_range, parse_weights
 from samplemind.similarity import SearchFilters, SearchResult, SimilarityIndex
 
 __all__ = ["main"]
@@ -117,11 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     search.add_argument("query", nargs="?", metavar="QUERY")
     search.add_argument("--text", metavar="WORDS", help='words of the name, e.g. "dusty snare" or "bd 808"')
-    search.add_argument("-k", type=int, default=10, metavar="N", help="results (default 10)")
+    search.add_argument("-k", "--limit", dest="k", type=int, default=10, metavar="N", help="results (default 10)")
     search.add_argument("--min-similarity", type=float, default=0.0, metavar="S", help="in [0, 1]")
-    search.add_argument("--weights", metavar="ASPECT=W,...", help="aspect weights, e.g. timbre=1,pitch=0.5")
+    search.add_argument("--weights", metavar="ASPECT:W,...", help="aspect weights, e.g. timbre:1,pitch:0.5 (or =)")
     search.add_argument("--tempo", metavar="LO-HI", help="tempo range in BPM, e.g. 120-130")
     search.add_argument("--duration", metavar="LO-HI", help="duration range in seconds")
+    search.add_argument("--pitch", metavar="LO-HI", help="pitch range in Hz, e.g. 40-80")
     search.add_argument("--key", help='musical key, e.g. "A minor"')
     search.add_argument("--compatible-keys", action="store_true", help="also relative and fifth-related keys")
     search.add_argument("--loops", choices=("only", "none"), help="only loops, or no loops")
@@ -463,7 +465,8 @@ def run_bench_command(args: argparse.Namespace) -> int:
 def run_search(args: argparse.Namespace) -> int:
     try:
         filters = SearchFilters(
-            tempo_bpm=_range(args.tempo, "--tempo"), duration_s=_range(args.duration, "--duration"), key=args.key,
+            tempo_bpm=_range(args.tempo, "--tempo"), duration_s=_range(args.duration, "--duration"),
+            pitch_hz=_range(args.pitch, "--pitch"), key=args.key,
             compatible_keys=args.compatible_keys, is_loop={"only": True, "none": False}.get(args.loops or ""),
             category=args.category,
         )
@@ -577,25 +580,18 @@ def run_set(args: argparse.Namespace) -> int:
 
 
 def _range(text: str | None, option: str) -> tuple[float, float] | None:
-    if text is None:
-        return None
-    try:
-        low, high = (float(part) for part in text.split("-", 1))
-    except ValueError:
-        raise ValueError(f"{option} takes LO-HI, e.g. 120-130, got {text!r}") from None
-    return (low, high)
+    return None if text is None else parse_range(text, option)
 
 
 def _weights(text: str | None) -> dict[str, float] | None:
     if not text:
         return None
     weights = {}
-    for item in text.split(","):
-        name, _, value = item.partition("=")
+    for name, value in parse_weights(text, "--weights").items():
         try:
-            weights[name.strip()] = float(value)
+            weights[name] = float(value)
         except ValueError:
-            raise ValueError(f"--weights takes ASPECT=W pairs, e.g. timbre=1,pitch=0.5, got {item!r}") from None
+            raise ValueError(f"--weights: the weight of {name} must be a number, got {value!r}") from None
     return weights
 
 

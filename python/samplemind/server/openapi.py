@@ -54,12 +54,16 @@ _SEARCH_PARAMETERS = [
     {"name": "min_similarity", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 1}},
     *({"name": name, "in": "query", "schema": {"type": "number"}} for name in (
         "tempo_min", "tempo_max", "duration_min", "duration_max", "pitch_min", "pitch_max")),
+    *({"name": name, "in": "query", "schema": {"type": "string"}, "example": example,
+       "description": f"LO-HI, as on the command line; the same as {name}_min and {name}_max"}
+      for name, example in (("tempo", "120-130"), ("duration", "0-2"), ("pitch", "40-80"))),
     {"name": "key", "in": "query", "schema": {"type": "string"}, "example": "A minor"},
     {"name": "compatible_keys", "in": "query", "schema": {"type": "boolean"}},
     {"name": "loops", "in": "query", "schema": {"type": "string", "enum": ["any", "only", "none"]}},
     {"name": "category", "in": "query", "schema": {"type": "string", "enum": list(CATEGORY_FILTER_NAMES)},
      "description": "a category or a family"},
-    {"name": "weights", "in": "query", "schema": {"type": "string"}, "example": "timbre:2,rhythm:0.5"},
+    {"name": "weights", "in": "query", "schema": {"type": "string"}, "example": "timbre:2,rhythm:0.5",
+     "description": "ASPECT:W pairs (ASPECT=W too, as on the command line)"},
 ]
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
+from samplemind._query_syntax import parse_range, parse_weights
 from samplemind.server.errors import ApiError
 from samplemind.server.params import float_param, float_value, int_param
 from samplemind.similarity import MAX_WEIGHT, SearchFilters, SearchResult
@@ -55,6 +56,11 @@ def parse_filters(raw: dict[str, str]) -> SearchFilters | None:
     bounds: dict[str, Any] = {}
     for field, prefix in _RANGES.items():
         low, high = raw.get(f"{prefix}_min"), raw.get(f"{prefix}_max")
+        if prefix in raw:  # tempo=120-130, as on the command line
+            try:
+                low, high = (str(v) for v in parse_range(raw[prefix], prefix))
+            except ValueError as error:
+                raise ApiError(400, str(error)) from None
         if low is not None or high is not None:
             bounds[field] = (float_value(f"{prefix}_min", low if low is not None else 0.0),
                              float_value(f"{prefix}_max", high if high is not None else 1e9))
@@ -75,8 +81,7 @@ def parse_filters(raw: dict[str, str]) -> SearchFilters | None:
 
 
 def _weights_text(text: str) -> dict[str, str]:
-    weights = {}
-    for item in filter(None, text.split(",")):
-        name, _, value = item.partition(":")
-        weights[name.strip()] = value
-    return weights
+    try:
+        return parse_weights(text)
+    except ValueError as error:
+        raise ApiError(400, str(error)) from None
