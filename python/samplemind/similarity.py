@@ -337,7 +337,7 @@ class SimilarityIndex:
         return self._key_of(os.fspath(path))
 
     def stats(self) -> dict[str, Any]:
-        count = self._rows("SELECT COUNT(*) FROM samples WHERE embedding_version = ?", (EMBEDDING_VERSION,))[0][0]
+        count = self._sample_count()
         outdated = self._rows("SELECT COUNT(*) FROM samples WHERE embedding_version <> ?", (EMBEDDING_VERSION,))[0][0]
         return {"samples": int(count), "outdated": int(outdated), "embedding_version": EMBEDDING_VERSION,
                 "dimensions": self._ndim, "index_file": str(self._graph_file.path),
@@ -461,8 +461,7 @@ class SimilarityIndex:
             return
         with self._lock:
             self._data_version = version
-            rows = self._rows("SELECT COUNT(*) FROM samples WHERE embedding_version = ?", (EMBEDDING_VERSION,))[0][0]
-            if rows != len(self._index):
+            if self._sample_count() != len(self._index):
                 self._index = self._graph_from_rows()
                 self._dirty = True
 

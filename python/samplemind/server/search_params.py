@@ -55,10 +55,11 @@ def search_options(request: web.Request, body: dict[str, Any]) -> dict[str, Any]
 def parse_filters(raw: dict[str, str]) -> SearchFilters | None:
     bounds: dict[str, Any] = {}
     for field, prefix in _RANGES.items():
-        low, high = raw.get(f"{prefix}_min"), raw.get(f"{prefix}_max")
+        low: Any = raw.get(f"{prefix}_min")
+        high: Any = raw.get(f"{prefix}_max")
         if prefix in raw:  # tempo=120-130, as on the command line
             try:
-                low, high = (str(v) for v in parse_range(raw[prefix], prefix))
+                low, high = parse_range(raw[prefix], prefix)
             except ValueError as error:
                 raise ApiError(400, str(error)) from None
         if low is not None or high is not None:
