@@ -215,3 +215,19 @@ def test_a_file_cut_short_is_analysed_and_says_so(tmp_path: Path, fmt: str) -> N
     assert not intact.truncated and intact.duration_s == pytest.approx(3.0)
     assert short.truncated and 1.0 < short.duration_s < 2.0
     assert short.to_dict()["truncated"] is True
+
+
+@pytest.mark.parametrize(("at", "count"), [(0.4, 4), (0.5, 64)])  # the decoder resynchronises; it stops
+def test_a_flac_damaged_mid_stream_fails_with_the_decoders_reason(tmp_path: Path, at: float, count: int) -> None:
+    """Damage in the middle is not a file cut short: what decodes would be a fragment's
+    features (or a gap's), so the file fails, as libsndfile's own readers fail it."""
+    t = np.arange(44100 * 3) / 44100
+    whole, damaged = tmp_path / "whole.flac", tmp_path / "damaged.flac"
+    sf.write(whole, (0.5 * np.sin(2 * np.pi * 440 * t) * (1 + 0.3 * np.sin(2 * np.pi * 3 * t))).astype(np.float32), 44100)
+    data = bytearray(whole.read_bytes())
+    start = int(len(data) * at)
+    data[start:start + count] = bytes(b ^ 0x5A for b in data[start:start + count])
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(samplemind.CorruptAudioError, match=r"could not decode the audio (near|after) \d\.\d\d s.*: \w"):
+        samplemind.analyze(damaged)
+    assert samplemind.analyze(whole).duration_s == pytest.approx(3.0)

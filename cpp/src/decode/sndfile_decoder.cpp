@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <string>
@@ -32,6 +33,7 @@ using SfReadfFloat = std::int64_t (*)(void*, float*, std::int64_t);
 using SfClose = int (*)(void*);
 using SfStrerror = const char* (*)(void*);
 using SfError = int (*)(void*);
+using SfSeek = std::int64_t (*)(void*, std::int64_t, int);
 
 const char* container_name(int format) {
     switch (format & kSfFormatTypeMask) {
@@ -82,6 +84,7 @@ public:
     SfClose close = nullptr;
     SfStrerror strerror = nullptr;
     SfError error = nullptr;
+    SfSeek seek = nullptr;
 };
 
 std::shared_ptr<const SndfileLibrary> load_sndfile(const std::string& path, std::string& why) {
@@ -113,7 +116,9 @@ std::shared_ptr<const SndfileLibrary> load_sndfile(const std::string& path, std:
     library->close = reinterpret_cast<SfClose>(::dlsym(handle, "sf_close"));
     library->strerror = reinterpret_cast<SfStrerror>(::dlsym(handle, "sf_strerror"));
     library->error = reinterpret_cast<SfError>(::dlsym(handle, "sf_error"));
-    if (!library->open || !library->readf_float || !library->close || !library->strerror || !library->error) {
+    library->seek = reinterpret_cast<SfSeek>(::dlsym(handle, "sf_seek"));
+    if (!library->open || !library->readf_float || !library->close || !library->strerror || !library->error ||
+        !library->seek) {
         why = "the library at '" + path + "' is not libsndfile (missing sf_* symbols)";
         return nullptr;  // the handle stays loaded; unloading foreign code is riskier
     }
@@ -137,21 +142,54 @@ public:
         const auto frames = static_cast<std::int64_t>(out.size() / static_cast<std::size_t>(info_.channels));
         if (frames == 0 || finished_) return 0;
         const std::int64_t got = library_->readf_float(handle_, out.data(), frames);
+        const bool failed = library_->error(handle_) != 0;
         if (got <= 0) {
             finished_ = true;
-            // A stream that decoded nothing at all and reports an error is corrupt;
-            // a truncated tail after good audio is kept, as players do.
-            if (decoded_ == 0 && library_->error(handle_) != 0) {
-                throw Error(ErrorCode::corrupt_data, path_,
-                            std::string("libsndfile could not decode the audio: ") + library_->strerror(handle_));
+            // A stream that decoded nothing at all and reports an error is corrupt; a
+            // truncated tail after good audio is kept, as players do, unless the file's
+            // end is there: then the audio between was damaged, not cut off.
+            if (failed && (decoded_ == 0 || (checks_frames() && ending_decodes()))) {
+                throw corrupt(decoded_ == 0 ? "" : " after " + seconds(decoded_) + ", yet the audio at its end decodes");
             }
             return 0;
         }
+        if (failed && checks_frames()) throw corrupt(" near " + seconds(decoded_) + " (the decoder skipped damaged audio)");
         decoded_ += got;
         return static_cast<std::size_t>(got);
     }
 
 private:
+    // FLAC states its exact length and libFLAC checks every frame's CRC, so an error
+    // there is damaged audio; other codecs' decoders report recoverable glitches too.
+    bool checks_frames() const noexcept { return info_.container == std::string("flac"); }
+
+    // Whether the last frames the header declares decode, read through a second handle
+    // (the first stops at the error): true for damage in the middle, false for a file
+    // cut short.
+    bool ending_decodes() const {
+        constexpr std::int64_t kProbeFrames = 1024;
+        if (info_.frames <= decoded_) return false;
+        SfInfo sf_info{};
+        void* probe = library_->open(path_.c_str(), kSfmRead, &sf_info);
+        if (!probe) return false;
+        std::vector<float> tail(static_cast<std::size_t>(kProbeFrames * std::max(1, sf_info.channels)));
+        const bool decodes = library_->seek(probe, std::max(decoded_, info_.frames - kProbeFrames), 0) >= 0 &&
+                             library_->readf_float(probe, tail.data(), kProbeFrames) > 0 && library_->error(probe) == 0;
+        library_->close(probe);
+        return decodes;
+    }
+
+    Error corrupt(const std::string& where) const {
+        return Error(ErrorCode::corrupt_data, path_,
+                     "libsndfile could not decode the audio" + where + ": " + library_->strerror(handle_));
+    }
+
+    std::string seconds(std::int64_t frames) const {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.2f s", static_cast<double>(frames) / info_.sample_rate);
+        return text;
+    }
+
     std::shared_ptr<const SndfileLibrary> library_;
     void* handle_;
     AudioInfo info_;
