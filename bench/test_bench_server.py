@@ -150,7 +150,7 @@ def test_search_by_key_at_a_fixed_rate(request: pytest.FixtureRequest, search_se
     with samplemind.SimilarityIndex(index_dir, read_only=True) as index:
         n = len(index)
     keys = np.random.default_rng(1).integers(1, n + 1, 100_000)
-    figures = _search_load(search_server, 200.0, _load_seconds(request), lambda i: {"json": {"key": int(keys[i])}})
+    figures = _search_load(search_server, 200.0, _load_seconds(request), lambda i: {"json": {"sample_id": int(keys[i])}})
     _report("search by key", figures)
     assert figures["errors"] == 0
 

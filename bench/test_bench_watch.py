@@ -7,7 +7,7 @@ file is searchable.
   the folders and stat-ing every file, the least any check must do. Target < 10 s at
   100,000 files.
 - Latency: a watcher on a 200-file library; 20 new one-shots written one at a time,
-  from the write's end to the sample being found by key_of(). Target < 2 s.
+  from the write's end to the sample being found by sample_id_of(). Target < 2 s.
 
 Run: python -m pytest bench/test_bench_watch.py --benchmark-only -s
 Size: SAMPLEMIND_BENCH_FILES (default 100,000; 2,000 when benchmarks are disabled).
@@ -96,7 +96,7 @@ def test_a_new_file_is_searchable_soon(benchmark, tmp_path: Path) -> None:  # ty
             path = folder / f"new_{i:02d}.wav"
             sf.write(str(path), (0.3 * np.sin(2 * np.pi * (3000 + 11 * i) * t)).astype(np.float32), rate)
             written = time.perf_counter()
-            while index.key_of(path) is None:
+            while index.sample_id_of(path) is None:
                 assert time.perf_counter() - written < 30, path
                 time.sleep(0.002)
             latencies.append(time.perf_counter() - written)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import samplemind
+from samplemind._output import CSV_COLUMNS
 from tests.conftest import tone
 
 
@@ -46,14 +49,29 @@ def test_output_formats(write_audio: Callable[..., Path], tmp_path: Path) -> Non
     lines = run(*args, "--format", "jsonl").stdout.splitlines()
     assert [json.loads(line)["path"] for line in lines] == [str(f) for f in files]
     output = tmp_path / "out.csv"
-    assert run(*args, "--format", "csv", "--output", str(output)).returncode == 0
-    header, *rows = output.read_text().splitlines()
-    assert "centroid_hz_mean" in header.split(",") and len(rows) == 2
+    broken = tmp_path / "broken.wav"
+    broken.write_bytes(b"RIFF....WAVEjunk")
+    assert run("analyze", *map(str, [*files, broken]), "--no-cache", "--format", "csv", "--output", str(output)).returncode == 1
+    with output.open(newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert list(rows[0]) == list(CSV_COLUMNS) and len(rows) == 3
+    assert float(rows[1]["centroid_hz_mean"]) > 0 and rows[1]["pitch_note"] == "A5" and rows[1]["error_code"] == ""
+    assert rows[2]["path"] == str(broken) and rows[2]["error_code"] == "corrupt_data" and rows[2]["duration_s"] == ""
     table = run(*args).stdout.splitlines()
     assert table[0].split() == ["file", "category", "kind", "duration", "BPM", "key", "pitch", "LUFS", "peak",
                                 "dBFS", "status"]
     assert [line.split()[0] for line in table[1:]] == ["a.wav", "b.flac"]  # relative to their common folder
     assert table[2].split()[2:4] == ["one-shot", "0.500"] and table[2].split()[4] == "A5"  # 880 Hz: no BPM, no key
+
+
+def test_csv_columns_hold_every_scalar_field(write_audio: Callable[..., Path]) -> None:
+    """A field added to Analysis reaches the CSV or is a vector; nothing else is left out."""
+    fields = samplemind.analyze(write_audio("a.wav", tone(440, 0.5))).to_dict()
+    scalars = {name for name, value in fields.items() if not isinstance(value, (list, dict))}
+    stats = {f"{name}_{stat}" for name, value in fields.items() if isinstance(value, dict) and name != "metadata"
+             for stat in value}
+    assert scalars | stats == set(CSV_COLUMNS) - {"error_code", "error_message"}
+    assert len(set(CSV_COLUMNS)) == len(CSV_COLUMNS)
 
 
 def test_help_has_examples() -> None:
@@ -88,7 +106,7 @@ def test_index_and_search(tmp_path: Path) -> None:
     spelled = subprocess.run([*search[:5], "--key", "a minor", "--format", "json", "--data-dir", str(data)],
                              capture_output=True, text=True, check=True)
     in_a_minor = json.loads(spelled.stdout)
-    assert in_a_minor and all(r["musical_key"] == "A minor" for r in in_a_minor)  # the demo pad
+    assert in_a_minor and all(r["key"] == "A minor" for r in in_a_minor)  # the demo pad
     wrong_key = subprocess.run([*search[:5], "--key", "Q minor", "--data-dir", str(data)], capture_output=True, text=True)
     assert wrong_key.returncode == 2 and "not a musical key: 'Q minor'" in wrong_key.stderr
     # The server's spellings work here too: --limit, NAME:W weights, and a pitch range.

@@ -25,18 +25,19 @@ def indexed(tmp_path: Path) -> tuple[SimilarityIndex, list[Path]]:
 
 def test_a_correction_wins_and_the_analysis_stays_visible(indexed: tuple[SimilarityIndex, list[Path]]) -> None:
     index, paths = indexed
-    key = index.key_of(paths[0])
-    assert key is not None
-    analysed = index.sample(key).descriptors
+    sample_id = index.sample_id_of(paths[0])
+    assert sample_id is not None
+    analysed = index.sample(sample_id).descriptors
     index.correct(paths[0], tempo_bpm=128, key="f#m", category="cymbal_ride")
-    shown = index.sample(key).descriptors
+    shown = index.sample(sample_id).descriptors
     assert (shown["tempo_bpm"], shown["key"], shown["category"], shown["category_family"]) == (
         128.0, "F# minor", "cymbal_ride", "drums")
     assert (shown["tempo_source"], shown["key_source"], shown["category_source"]) == ("user",) * 3
     assert shown["analysis"]["category"] == analysed["category"]
     assert shown["analysis"]["tempo_bpm"] == analysed["tempo_bpm"]
-    as_json = index.sample(key).to_dict()
-    assert as_json["musical_key"] == "F# minor" and "musical_key" in as_json["analysis"]
+    as_json = index.sample(sample_id).to_dict()
+    assert as_json["key"] == "F# minor" and as_json["analysis"]["key"] == analysed["key"]
+    assert as_json["sample_id"] == sample_id and "musical_key" not in as_json
 
 
 def test_filters_search_and_sorting_use_the_correction(indexed: tuple[SimilarityIndex, list[Path]]) -> None:
@@ -55,10 +56,10 @@ def test_corrections_outlive_reindexing_and_removal(indexed: tuple[SimilarityInd
     index.add_paths(paths)  # re-analysed (from the cache) and re-indexed
     index.remove([paths[1]])
     index.add_paths([paths[1]])
-    key = index.key_of(paths[1])
-    assert key is not None and index.sample(key).descriptors["category"] == "clap"
+    sample_id = index.sample_id_of(paths[1])
+    assert sample_id is not None and index.sample(sample_id).descriptors["category"] == "clap"
     index.correct(paths[1], category=None)  # cleared: the analysis shows again
-    shown = index.sample(key).descriptors
+    shown = index.sample(sample_id).descriptors
     assert shown["category_source"] == "analysis" and "analysis" not in shown
 
 
@@ -97,21 +98,21 @@ def test_cli_set_and_clear(indexed: tuple[SimilarityIndex, list[Path]], tmp_path
 async def test_server_patch_and_get_a_sample(aiohttp_client: Any, indexed: tuple[SimilarityIndex, list[Path]],
                                              tmp_path: Path) -> None:
     index, paths = indexed
-    key = index.key_of(paths[4])
+    sample_id = index.sample_id_of(paths[4])
     index.close()
     client = await aiohttp_client(create_app(server_config(tmp_path / "data", tmp_path / "library")))
-    patched = await client.patch(f"/samples/{key}", json={"tempo_bpm": 140, "musical_key": "Gm"})
+    patched = await client.patch(f"/samples/{sample_id}", json={"tempo_bpm": 140, "key": "Gm"})
     assert patched.status == 200
     body = await patched.json()
-    assert (body["tempo_bpm"], body["musical_key"], body["tempo_source"], body["key"]) == (140.0, "G minor", "user", key)
+    assert (body["tempo_bpm"], body["key"], body["tempo_source"], body["sample_id"]) == (140.0, "G minor", "user", sample_id)
     listing = await (await client.get("/samples", params={"tempo_min": "139", "tempo_max": "141"})).json()
-    assert [r["key"] for r in listing["results"]] == [key]
-    cleared = await (await client.patch(f"/samples/{key}", json={"tempo_bpm": None})).json()
+    assert [r["sample_id"] for r in listing["results"]] == [sample_id]
+    cleared = await (await client.patch(f"/samples/{sample_id}", json={"tempo_bpm": None})).json()
     assert cleared["tempo_source"] == "analysis" and cleared["key_source"] == "user"
-    assert (await (await client.get(f"/samples/{key}")).json())["musical_key"] == "G minor"
-    for body, status, words in (({"musical_key": "H#x"}, 400, "musical_key"), ({"bpm": 1}, 400, "correctable"),
+    assert (await (await client.get(f"/samples/{sample_id}")).json())["key"] == "G minor"
+    for body, status, words in (({"key": "H#x"}, 400, "key"), ({"musical_key": "Gm"}, 400, "correctable"), ({"bpm": 1}, 400, "correctable"),
                                 ({}, 400, "correctable"), ({"category": 3}, 400, "category")):
-        response = await client.patch(f"/samples/{key}", json=body)
+        response = await client.patch(f"/samples/{sample_id}", json=body)
         assert response.status == status and words in (await response.json())["error"]["message"]
     assert (await client.patch("/samples/999999", json={"tempo_bpm": 90})).status == 404
     assert (await client.get("/samples/abc")).status == 400
@@ -122,5 +123,5 @@ def test_a_home_relative_path_is_the_same_file(indexed: tuple[SimilarityIndex, l
     index, paths = indexed
     monkeypatch.setenv("HOME", str(paths[0].parent))
     index.correct(f"~/{paths[0].name}", tempo_bpm=101)
-    key = index.key_of(paths[0])
-    assert key is not None and index.sample(key).descriptors["tempo_bpm"] == 101.0
+    sample_id = index.sample_id_of(paths[0])
+    assert sample_id is not None and index.sample(sample_id).descriptors["tempo_bpm"] == 101.0

@@ -73,7 +73,7 @@ def test_a_new_file_becomes_searchable(watched: tuple[SimilarityIndex, LibraryWa
     index, _, changes = watched
     new = tmp_path / "library" / "fresh snare.wav"
     write_tone(new, 330)
-    eventually(lambda: index.key_of(new) is not None, "the new file is indexed")
+    eventually(lambda: index.sample_id_of(new) is not None, "the new file is indexed")
     assert [r.path for r in index.search_text("fresh snare")] == [str(new)]
     eventually(lambda: WatchChange("added", str(new)) in changes, "the addition is reported")
 
@@ -83,7 +83,7 @@ def test_a_changed_file_is_reanalysed(watched: tuple[SimilarityIndex, LibraryWat
     index, _, changes = watched
     path = tmp_path / "library" / "sound-000.wav"
     write_tone(path, 440, seconds=1.5)
-    eventually(lambda: index.sample(index.key_of(path) or -1).descriptors["duration_s"] == pytest.approx(1.5),
+    eventually(lambda: index.sample(index.sample_id_of(path) or -1).descriptors["duration_s"] == pytest.approx(1.5),
                "the changed file's new duration is indexed")
     eventually(lambda: WatchChange("changed", str(path)) in changes, "the change is reported")
 
@@ -94,8 +94,8 @@ def test_a_moved_file_keeps_its_corrections(watched: tuple[SimilarityIndex, Libr
     old, new = tmp_path / "library" / "sound-001.wav", tmp_path / "library" / "renamed.wav"
     index.correct(old, tempo_bpm=99.0)
     os.rename(old, new)
-    eventually(lambda: index.key_of(new) is not None and index.key_of(old) is None, "the move reaches the index")
-    moved = index.sample(index.key_of(new) or -1).descriptors
+    eventually(lambda: index.sample_id_of(new) is not None and index.sample_id_of(old) is None, "the move reaches the index")
+    moved = index.sample(index.sample_id_of(new) or -1).descriptors
     assert moved["tempo_bpm"] == 99.0 and moved["tempo_source"] == "user"
     eventually(lambda: WatchChange("moved", str(new), str(old)) in changes, "the move is reported")
 
@@ -107,7 +107,7 @@ def test_deleted_files_and_folders_leave_the_index(watched: tuple[SimilarityInde
     sub.mkdir()
     for i in range(3):
         write_tone(sub / f"tone-{i}.wav", 200 + 50 * i)
-    eventually(lambda: all(index.key_of(sub / f"tone-{i}.wav") is not None for i in range(3)), "a new folder")
+    eventually(lambda: all(index.sample_id_of(sub / f"tone-{i}.wav") is not None for i in range(3)), "a new folder")
     (tmp_path / "library" / "sound-002.wav").unlink()
     shutil.rmtree(sub)
     eventually(lambda: index.indexed_paths() == {str(tmp_path / "library" / f"sound-{i:03d}.wav")
@@ -122,7 +122,7 @@ def test_a_broken_file_fails_once_and_is_retried_when_it_changes(
     eventually(lambda: any(c.kind == "failed" and c.path == str(broken) for c in changes), "the failure is reported")
     assert watcher.check().queued == 0  # remembered: not retried until it changes
     write_tone(broken, 550)
-    eventually(lambda: index.key_of(broken) is not None, "the repaired file is indexed")
+    eventually(lambda: index.sample_id_of(broken) is not None, "the repaired file is indexed")
 
 
 def test_samplemind_watch_once(tmp_path: Path) -> None:

@@ -218,7 +218,7 @@ def test_library_filters_and_text_search_use_stated_labels(tmp_path: Path) -> No
         assert [r.path for r in index.search_text("gospel")] == [str(loop)]
         assert [r.path for r in index.search_text("sunday shuf")] == [str(loop)]
         index.correct(loop, tempo_bpm=98.5)  # the user's value goes over the file's
-        corrected = index.sample(index.key_of(loop))
+        corrected = index.sample(index.sample_id_of(loop))
         assert corrected.descriptors["tempo_source"] == "user"
         assert corrected.descriptors["analysis"]["tempo_bpm"] != 97.0  # still what the analysis measured
     finally:

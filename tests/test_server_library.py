@@ -55,7 +55,7 @@ async def library(aiohttp_client: Any, tmp_path: Path) -> tuple[TestClient[Any, 
     sf.write(str(aiff), (0.3 * np.sin(np.arange(SR) / 10)).astype(np.float32), SR, format="AIFF")
     with SimilarityIndex(tmp_path / "data") as index:
         index.add_paths([*files, aiff])
-        keys = {Path(p).name: index.key_of(p) or 0 for p in [*files, aiff]}
+        keys = {Path(p).name: index.sample_id_of(p) or 0 for p in [*files, aiff]}
     client: TestClient[Any, Any] = await aiohttp_client(create_app(server_config(tmp_path / "data", tmp_path / "library")))
     return client, keys
 
@@ -104,7 +104,7 @@ async def test_peaks_come_from_the_core_and_are_cached(library: tuple[TestClient
 async def test_the_map_places_every_sample(library: tuple[TestClient[Any, Any], dict[str, int]]) -> None:
     client, keys = library
     points = (await (await client.get("/map")).json())["points"]
-    assert sorted(p["key"] for p in points) == sorted(keys.values())
+    assert sorted(p["sample_id"] for p in points) == sorted(keys.values())
     assert all(0 <= p["x"] <= 1 and 0 <= p["y"] <= 1 and "category_family" in p for p in points)
     assert len({(p["x"], p["y"]) for p in points}) > 1
 

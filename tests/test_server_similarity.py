@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
+import samplemind
 from samplemind.server import create_app
 from tests.server_helpers import file_form, server_config, wait_for_status, write_library
 
@@ -44,11 +45,13 @@ async def test_search_by_upload_finds_the_same_sound_first(
     assert response.status == 200
     results = (await response.json())["results"]
     assert len(results) == 5
-    assert results[0]["file_path"] == str(files[4]) and results[0]["similarity_score"] == pytest.approx(1.0, abs=1e-4)
-    scores = [r["similarity_score"] for r in results]
+    assert results[0]["path"] == str(files[4]) and results[0]["similarity"] == pytest.approx(1.0, abs=1e-4)
+    scores = [r["similarity"] for r in results]
     assert scores == sorted(scores, reverse=True)
-    for field in ("duration_s", "musical_key", "is_loop", "loudness_lufs", "aspects", "key"):
+    for field in ("sample_id", "duration_s", "key", "key_source", "is_loop", "loudness_lufs", "aspects"):
         assert field in results[0]
+    assert results[0]["key"] == samplemind.analyze(files[4]).to_dict()["key"]  # the names of Analysis.to_dict()
+    assert all((r["file_path"], r["similarity_score"]) == (r["path"], r["similarity"]) for r in results)  # aliases
     uploaded_sample = await client.post("/similarity/search", data=file_form([files[10]], field="file"))
     first = (await uploaded_sample.json())["results"][0]
     assert first["similarity_score"] == pytest.approx(1.0, abs=1e-4)
@@ -58,9 +61,11 @@ async def test_search_by_upload_finds_the_same_sound_first(
 async def test_search_by_key_vector_and_path(indexed: tuple[TestClient[Any, Any], list[Path]]) -> None:
     client, files = indexed
     by_path = (await (await client.post("/similarity/search", json={"path": str(files[2])})).json())["results"]
-    key = by_path[0]["key"]
-    by_key = (await (await client.post("/similarity/search", json={"key": key})).json())["results"]
-    assert [r["file_path"] for r in by_key] == [r["file_path"] for r in by_path]
+    sample_id = by_path[0]["sample_id"]
+    by_id = (await (await client.post("/similarity/search", json={"sample_id": sample_id})).json())["results"]
+    assert [r["path"] for r in by_id] == [r["path"] for r in by_path]
+    by_alias = (await (await client.post("/similarity/search", json={"key": sample_id})).json())["results"]
+    assert by_alias == by_id  # the first server's name for the id still works
     some = await client.post("/similarity/search", json={"vector": [0.1] * 71}, params={"limit": 3})
     assert len((await some.json())["results"]) == 3
 
@@ -105,8 +110,8 @@ async def test_limits_min_similarity_filters_and_weights(indexed: tuple[TestClie
     ({"loops": "sometimes"}, {"key": 1}, 400),
     ({"weights": "colour:1"}, {"key": 1}, 400),
     ({"weights": "timbre:-1"}, {"key": 1}, 400),
-    ({}, {"key": 999_999}, 404),
-    ({}, {"key": "one"}, 400),
+    ({}, {"sample_id": 999_999}, 404),
+    ({}, {"sample_id": "one"}, 400),
     ({}, {"vector": [1.0, 2.0]}, 400),
     ({}, {"vector": [float("nan")] * 71}, 400),
     ({}, {"path": "/etc/passwd"}, 403),
@@ -146,12 +151,12 @@ async def test_a_corrupt_query_upload_is_400(indexed: tuple[TestClient[Any, Any]
 async def test_batch_search_answers_each_query(indexed: tuple[TestClient[Any, Any], list[Path]]) -> None:
     client, files = indexed
     first = (await (await client.post("/similarity/search", json={"path": str(files[0])})).json())["results"]
-    queries = [{"key": first[0]["key"]}, {"path": str(files[1])}, {"vector": [0.2] * 71}]
+    queries = [{"sample_id": first[0]["sample_id"]}, {"path": str(files[1])}, {"vector": [0.2] * 71}]
     response = await client.post("/similarity/batch-search", json={"queries": queries}, params={"limit": 4})
     assert response.status == 200
     answers = (await response.json())["results"]
     assert [len(a) for a in answers] == [4, 4, 4]
-    assert answers[0][0]["file_path"] == str(files[0]) and answers[1][0]["file_path"] == str(files[1])
+    assert answers[0][0]["path"] == str(files[0]) and answers[1][0]["path"] == str(files[1])
     for bad in ({"queries": []}, {"queries": [1]}, {"queries": [{"key": 1}] * 1001}, {}):
         assert (await client.post("/similarity/batch-search", json=bad)).status == 400
 

@@ -66,10 +66,10 @@ async def test_huge_samples_give_finite_results(client: TestClient[Any, Any], tm
     text = await search.text()
     assert "NaN" not in text and "Infinity" not in text
     if search.status == 200:
-        assert all(math.isfinite(r["similarity_score"]) for r in (await search.json())["results"])
+        assert all(math.isfinite(r["similarity"]) for r in (await search.json())["results"])
     huge = await client.post("/similarity/search", json={"vector": [1e38] * 71})  # scaled, not overflowed
     assert huge.status == 200
-    assert (await huge.json())["results"][0]["similarity_score"] > 0
+    assert (await huge.json())["results"][0]["similarity"] > 0
 
 
 async def test_a_link_inside_the_library_cannot_reach_outside(aiohttp_client: Any, tmp_path: Path) -> None:

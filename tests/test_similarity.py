@@ -47,8 +47,8 @@ def test_self_query_comes_first_with_similarity_one(index: SimilarityIndex, libr
     for path in paths[::7]:
         first = index.search(path, k=3)[0]
         assert first.path == str(path) and first.similarity == pytest.approx(1.0, abs=1e-5)
-        by_key = index.search(first.key, k=1)[0]
-        assert by_key.key == first.key and set(by_key.aspects) == set(samplemind.EMBEDDING_ASPECTS)
+        by_key = index.search(first.sample_id, k=1)[0]
+        assert by_key.sample_id == first.sample_id and set(by_key.aspects) == set(samplemind.EMBEDDING_ASPECTS)
 
 
 def test_queries_by_analysis_and_vector_agree(index: SimilarityIndex, library: tuple, tmp_path: Path) -> None:
@@ -56,8 +56,8 @@ def test_queries_by_analysis_and_vector_agree(index: SimilarityIndex, library: t
     outside = tmp_path / "new.wav"
     sf.write(str(outside), note(64, 1.0), 44100)
     analysis = samplemind.analyze(outside)
-    by_file = [r.key for r in index.search(outside, k=5)]
-    assert by_file == [r.key for r in index.search(analysis, k=5)] == [r.key for r in index.search(analysis.embedding, k=5)]
+    by_file = [r.sample_id for r in index.search(outside, k=5)]
+    assert by_file == [r.sample_id for r in index.search(analysis, k=5)] == [r.sample_id for r in index.search(analysis.embedding, k=5)]
 
 
 def test_min_similarity_and_filters(index: SimilarityIndex, library: tuple) -> None:
@@ -81,8 +81,8 @@ def test_min_similarity_and_filters(index: SimilarityIndex, library: tuple) -> N
 def test_weights_change_the_ranking(index: SimilarityIndex, library: tuple) -> None:
     _, paths, labels = library
     query = paths[labels.index("tonal")]
-    default = [r.key for r in index.search(query, k=10)]
-    rhythm_only = [r.key for r in index.search(query, k=10, weights={"rhythm": 1.0, "timbre": 0, "spectrum": 0,
+    default = [r.sample_id for r in index.search(query, k=10)]
+    rhythm_only = [r.sample_id for r in index.search(query, k=10, weights={"rhythm": 1.0, "timbre": 0, "spectrum": 0,
                                                                      "pitch": 0, "envelope": 0})]
     assert default != rhythm_only
     with pytest.raises(ValueError, match="unknown aspect"):
@@ -93,15 +93,15 @@ def test_add_update_remove_and_reopen(index: SimilarityIndex, library: tuple, tm
     _, paths, _ = library
     first = index.search(paths[3], k=1)[0]
     keys = index.add([samplemind.analyze(paths[3])])  # re-adding a path replaces it, same key
-    assert len(index) == len(paths) and keys == [first.key]
+    assert len(index) == len(paths) and keys == [first.sample_id]
     assert index.remove([paths[5], tmp_path / "never-indexed.wav"]) == 1
     remaining = index.search(paths[3], k=100)
     assert remaining and all(r.path != str(paths[5]) for r in remaining)
-    before = [(r.key, round(r.similarity, 6)) for r in index.search(paths[3], k=8)]
+    before = [(r.sample_id, round(r.similarity, 6)) for r in index.search(paths[3], k=8)]
     index.close()
     reopened = SimilarityIndex(tmp_path / "data")
     assert len(reopened) == len(paths) - 1
-    assert [(r.key, round(r.similarity, 6)) for r in reopened.search(paths[3], k=8)] == before
+    assert [(r.sample_id, round(r.similarity, 6)) for r in reopened.search(paths[3], k=8)] == before
     reopened.close()
 
 
@@ -109,7 +109,7 @@ def test_add_update_remove_and_reopen(index: SimilarityIndex, library: tuple, tm
 def test_damaged_index_file_is_detected_and_rebuilt(index: SimilarityIndex, library: tuple, tmp_path: Path,
                                                     damage: str, monkeypatch: pytest.MonkeyPatch) -> None:
     _, paths, _ = library
-    expected = [r.key for r in index.search(paths[1], k=10)]
+    expected = [r.sample_id for r in index.search(paths[1], k=10)]
     index.close()
     graph = tmp_path / "data" / f"similarity-v{samplemind.EMBEDDING_VERSION}.usearch"
     sidecar = graph.with_suffix(".json")
@@ -138,7 +138,7 @@ def test_damaged_index_file_is_detected_and_rebuilt(index: SimilarityIndex, libr
     reopened = SimilarityIndex(tmp_path / "data")  # verifies, rebuilds from SQLite, never loads a bad graph
     assert built == [1]
     assert reopened._graph_file.verified(reopened._sample_count())  # saved, with a sidecar vouching for it
-    assert [r.key for r in reopened.search(paths[1], k=10)] == expected
+    assert [r.sample_id for r in reopened.search(paths[1], k=10)] == expected
     reopened.close()
 
 
@@ -251,7 +251,7 @@ def test_an_indexed_key_finds_itself_first_even_when_the_graph_misses_it(tmp_pat
         keys = index.add(analyses)
         index._index.remove(keys[123])  # as a graph node no search reaches
         hits = index.search(keys[123], k=5)
-        assert (hits[0].key, hits[0].similarity) == (keys[123], 1.0)
+        assert (hits[0].sample_id, hits[0].similarity) == (keys[123], 1.0)
         assert hits[1].similarity < 1.0
 
 
@@ -285,14 +285,14 @@ def test_a_damaged_stored_embedding_is_reported_and_re_analysed(
     data = tmp_path / "data"
     with SimilarityIndex(data) as index:
         assert index.add_paths(paths[:4]) == []
-        victim = index.search(paths[2], k=1)[0].key
+        victim = index.search(paths[2], k=1)[0].sample_id
     with sqlite3.connect(data / "samplemind.sqlite3") as db:  # flip bytes in one stored vector
         (blob,) = db.execute("SELECT embedding FROM samples WHERE key = ?", (victim,)).fetchone()
         db.execute("UPDATE samples SET embedding = ? WHERE key = ?", (bytes(b ^ 0x5A for b in blob[:8]) + blob[8:],
                                                                       victim))
     with SimilarityIndex(data) as index:
         found = index.search(paths[0], k=10)
-        assert victim not in [r.key for r in found]  # never ranked on damaged numbers
+        assert victim not in [r.sample_id for r in found]  # never ranked on damaged numbers
         assert f"the stored embedding of {paths[2]} (key {victim}) is damaged" in caplog.text
         assert index.outdated_paths() == [str(paths[2])]
         with pytest.raises(KeyError, match="no indexed sample has key|is damaged"):

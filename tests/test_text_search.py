@@ -124,7 +124,7 @@ async def test_server_text_search_and_listing(aiohttp_client: Any, tmp_path: Pat
     client = await aiohttp_client(create_app(server_config(tmp_path / "data", tmp_path / "library")))
     response = await client.post("/similarity/search", json={"q": "kik"})
     assert response.status == 200
-    assert sorted(Path(r["file_path"]).name for r in (await response.json())["results"]) == [
+    assert sorted(Path(r["path"]).name for r in (await response.json())["results"]) == [
         "BD_808_01.wav", "kick_acoustic.wav"]
     listing = await (await client.get("/samples", params={"q": "vintage", "sort": "path", "limit": "3"})).json()
     assert listing["total"] == 4 and len(listing["results"]) == 3
@@ -132,7 +132,7 @@ async def test_server_text_search_and_listing(aiohttp_client: Any, tmp_path: Pat
     everything = await (await client.get("/samples", params={"limit": "0"})).json()
     assert (everything["total"], everything["results"]) == (len(NAMES), [])
     like = await client.post("/similarity/search", params={"q": "snare"}, json={"path": str(paths[0])})
-    assert sorted(Path(r["file_path"]).name for r in (await like.json())["results"]) == [
+    assert sorted(Path(r["path"]).name for r in (await like.json())["results"]) == [
         "Snr Dusty.wav", "snare_roll.wav"]
     for params in ({"sort": "colour"}, {"q": "x" * 201}, {"limit": "5000"}):
         bad = await client.get("/samples", params=params)

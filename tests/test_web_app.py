@@ -129,7 +129,7 @@ def test_browse_search_audition_similar_and_map(browser: Any, served: str, pack:
     audio = [r for r in responses(browser) if "/audio" in r["url"]]
     assert audio and all(r["status"] == 206 for r in audio), [(r["url"], r["status"]) for r in audio]
     assert browser.execute_script("return document.getElementById('player').src").endswith(
-        f"/samples/{browser.find_element(By.CSS_SELECTOR, '.row').get_attribute('data-key')}/audio")
+        f"/samples/{browser.find_element(By.CSS_SELECTOR, '.row').get_attribute('data-sample-id')}/audio")
 
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#similar-results li")) > 0)
     first = browser.find_element(By.CSS_SELECTOR, "#similar-results li")

@@ -113,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_dask_option(index)
     search = _command(
         commands, "search", "find the most similar indexed samples", SEARCH_EXAMPLES,
-        "Find indexed samples like QUERY (an audio file, or the key of an indexed sample), or whose "
+        "Find indexed samples like QUERY (an audio file, or the id of an indexed sample, the #N a search shows), or whose "
         "names match --text, or both.",
     )
     search.add_argument("query", nargs="?", metavar="QUERY")
@@ -472,8 +472,8 @@ def run_search(args: argparse.Namespace) -> int:
         )
         weights = _weights(args.weights)
         if args.query is None and args.text is None:
-            raise ValueError("give a QUERY (an audio file or a sample's key), --text WORDS, or both")
-        query: str | int | None = int(args.query) if args.query and args.query.isdigit() else args.query
+            raise ValueError("give a QUERY (an audio file or a sample's id), --text WORDS, or both")
+        query = _sample_id_or_path(args.query)
         def answer(index: SimilarityIndex) -> tuple[list[SearchResult], int]:
             if query is None:
                 return index.search_text(args.text, k=args.k, filters=filters), len(index)
@@ -513,7 +513,7 @@ def write_search(results: Sequence[SearchResult], output_format: str, stream: Te
         tempo = f"{r.descriptors.get('tempo_bpm'):.0f} BPM" if r.descriptors.get("tempo_bpm") else ""
         similarity = "    -" if r.similarity is None else f"{r.similarity:.3f}"
         key = r.descriptors.get("key") or ""
-        stream.write(f"{rank:>3}  {similarity}  {r.path}  {key}  {tempo}\n")
+        stream.write(f"{rank:>3}  #{r.sample_id:<6} {similarity}  {r.path}  {key}  {tempo}\n")
 
 
 def run_duplicates(args: argparse.Namespace) -> int:
@@ -565,18 +565,24 @@ def run_set(args: argparse.Namespace) -> int:
         except ValueError as error:
             print(f"samplemind: error: {error}", file=sys.stderr)
             return EXIT_USAGE
-        key = index.key_of(args.file.expanduser())
-        if key is None:
+        sample_id = index.sample_id_of(args.file.expanduser())
+        if sample_id is None:
             print(f"saved; {args.file} is not indexed yet: the correction applies once it is "
                   "('samplemind index')", file=sys.stderr)
             return EXIT_OK
-        shown = index.sample(key).descriptors
+        shown = index.sample(sample_id).descriptors
     for name in fields.values():
         source = shown[f"{name.removesuffix('_bpm')}_source"]
         analysed = shown.get("analysis", {}).get(name)
         note = f" (analysis: {analysed})" if source == "user" else ""
         print(f"{name}: {shown.get(name)} [{source}]{note}")
     return EXIT_OK
+
+
+def _sample_id_or_path(query: str | None) -> str | int | None:
+    """A sample id as the table shows it ("#42", or plain 42), else the path as given."""
+    digits = query.removeprefix("#") if query else ""
+    return int(digits) if digits.isdigit() else query
 
 
 def _range(text: str | None, option: str) -> tuple[float, float] | None:

@@ -11,11 +11,30 @@ from typing import Any, TextIO
 from samplemind._analysis import Analysis
 from samplemind._exceptions import AnalysisError
 
-__all__ = ["FORMATS", "record", "write_results"]
+__all__ = ["CSV_COLUMNS", "FORMATS", "record", "write_results"]
 
 FORMATS = ("table", "json", "jsonl", "csv")
-# CSV keeps one column per scalar; these long vectors would add hundreds of columns.
-_CSV_SKIPPED = frozenset({"mel_mean_db"})
+_TRACKS = ("centroid_hz", "bandwidth_hz", "rolloff_hz", "flatness", "flux", "zcr", "rms")
+CSV_COLUMNS = (
+    "path", "error_code", "error_message",
+    # the file
+    "container", "sample_format", "bit_depth", "decoder", "sample_rate", "channels", "frames", "duration_s",
+    "truncated", "analysis_sample_rate", "n_frames",
+    # what a producer sorts by first
+    "category", "category_family", "category_confidence", "is_loop", "is_loop_confidence",
+    "tempo_bpm", "tempo_confidence", "runner_up_tempo_bpm", "beats_in_length", "loop_fits_tempo",
+    "key", "key_strength", "key_confidence", "runner_up_key", "runner_up_key_strength",
+    "pitch_hz", "pitch_note", "pitch_cents", "pitch_confidence", "tuning_cents",
+    # level and envelope
+    "loudness_lufs", "true_peak_dbtp", "loudness_range_lu", "peak_dbfs", "rms_dbfs", "dc_offset",
+    "clipped_samples", "non_finite_samples", "leading_silence_s", "trailing_silence_s",
+    "attack_time_s", "log_attack_time", "decay_time_s", "temporal_centroid_s", "effective_duration_s", "onset_count",
+    # each per-frame track's statistics
+    *(f"{track}_{stat}" for track in _TRACKS for stat in ("mean", "std", "min", "max")),
+)
+"""The CSV's columns, in this order whatever the files: the scalar fields of
+Analysis.to_dict() (a track's statistics as TRACK_STAT) and, for a file that failed,
+its error. Vectors, times and metadata are only in the JSON."""
 
 
 def record(result: Analysis | AnalysisError) -> dict[str, Any]:
@@ -36,34 +55,20 @@ def write_results(results: Sequence[Analysis | AnalysisError], output_format: st
         _write_table(results, stream)
 
 
-def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """{"centroid_hz": {"mean": 1}} -> {"centroid_hz_mean": 1}; lists get _0, _1, ..."""
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if key in _CSV_SKIPPED:
-            continue
-        if isinstance(value, dict):
-            flat.update(_flatten(value, name + "_"))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                if isinstance(item, dict):
-                    flat.update(_flatten(item, f"{name}_{index}_"))
-                else:
-                    flat[f"{name}_{index}"] = item
-        else:
-            flat[name] = value
-    return flat
-
-
 def _write_csv(results: Sequence[Analysis | AnalysisError], stream: TextIO) -> None:
-    rows = [_flatten(record(r)) for r in results]
-    columns: list[str] = []
-    for row in rows:  # union of columns in first-seen order: successes and errors differ
-        columns.extend(key for key in row if key not in columns)
-    writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(_csv_row(r) for r in results)
+
+
+def _csv_row(result: Analysis | AnalysisError) -> dict[str, Any]:
+    row = record(result)
+    error = row.pop("error", None)
+    if error is not None:
+        return {"path": row["path"], "error_code": error["code"], "error_message": error["message"]}
+    for track in _TRACKS:
+        row.update({f"{track}_{stat}": value for stat, value in row.pop(track).items()})
+    return row
 
 
 def _write_table(results: Sequence[Analysis | AnalysisError], stream: TextIO) -> None:

@@ -11,8 +11,16 @@ from collections.abc import Iterable
 
 __all__ = ["FIELDS_SCHEMA", "SAMPLE_VIEW", "SORTABLE", "order_by", "refresh_fields"]
 
-SORTABLE = ("path", "duration_s", "tempo_bpm", "musical_key", "pitch_hz", "loudness_lufs", "category", "added_at")
-"""What listings sort by (a leading "-" for descending)."""
+SORTABLE = ("path", "duration_s", "tempo_bpm", "key", "pitch_hz", "loudness_lufs", "category", "added_at")
+"""What listings sort by (a leading "-" for descending), by their names in results."""
+# In SQL `key` is the sample id (the rowid of `samples`), so the musical key's column is
+# named apart; results and sorting call it `key`, as Analysis does.
+_COLUMN = {"key": "musical_key"}
+
+
+def _column(name: str) -> str:
+    return _COLUMN.get(name, name)
+
 
 _DERIVED = ("duration_s", "tempo_bpm", "musical_key", "is_loop", "pitch_hz", "loudness_lufs", "category",
             "category_family")
@@ -22,7 +30,7 @@ FIELDS_SCHEMA = (
     # NULLs sort last both ways (a one-shot has no tempo), so each column has an index for
     # each direction, keyed on whether it is NULL first (order_by() matches them).
     *(f"CREATE INDEX IF NOT EXISTS sample_fields_{c}_{d} ON sample_fields ({c} IS {n} NULL, {c})"
-      for c in SORTABLE if c in _DERIVED for d, n in (("up", ""), ("down", "NOT"))),
+      for c in map(_column, SORTABLE) if c in _DERIVED for d, n in (("up", ""), ("down", "NOT"))),
     *(f"CREATE INDEX IF NOT EXISTS sample_fields_{c} ON sample_fields ({c})" for c in ("path", "added_at")),
 )
 _REFRESH = """
@@ -51,10 +59,10 @@ FROM sample_fields f CROSS JOIN samples s ON s.key = f.key LEFT JOIN corrections
 def order_by(sort: str) -> str:
     """The ORDER BY clause for a SORTABLE name ("-tempo_bpm": descending), NULLs last,
     ties by key, in the form the indexes serve; ValueError for anything else."""
-    column, descending = sort.removeprefix("-"), sort.startswith("-")
-    if column not in SORTABLE:
+    name, descending = sort.removeprefix("-"), sort.startswith("-")
+    if name not in SORTABLE:
         raise ValueError(f"cannot sort by {sort!r}; sort by one of {', '.join(SORTABLE)} (a leading - for descending)")
-    way = " DESC" if descending else ""
+    way, column = " DESC" if descending else "", _column(name)
     if column not in _DERIVED:  # path and added_at are never NULL
         return f"{column}{way}, key{way}"
     return f"{column} IS {'NOT ' if descending else ''}NULL{way}, {column}{way}, key{way}"

@@ -76,8 +76,8 @@ _SQL_BATCH = 900  # keys per IN (...) query
 
 @dataclass(frozen=True)
 class SearchResult:
-    key: int
-    """The sample's key in the index."""
+    sample_id: int
+    """The sample's id in the index (what `search ID` and `/samples/{sample_id}` take)."""
     path: str
     similarity: float | None
     """Cosine of the (weighted) embeddings, clipped to [0, 1]; None for a text search or
@@ -91,11 +91,8 @@ class SearchResult:
     of each corrected field)."""
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready; the musical key is `musical_key` (`key` is the sample's index key)."""
-        descriptors = _musical_key_named(self.descriptors)
-        if "analysis" in descriptors:
-            descriptors["analysis"] = _musical_key_named(descriptors["analysis"])
-        return {**descriptors, "key": self.key, "path": self.path, "similarity": self.similarity,
+        """JSON-ready, with the names of Analysis.to_dict() (`key` is the musical key)."""
+        return {**self.descriptors, "sample_id": self.sample_id, "path": self.path, "similarity": self.similarity,
                 "aspects": self.aspects}
 
 
@@ -188,7 +185,7 @@ class SimilarityIndex:
     def search(self, query: Query, *, k: int = 10, min_similarity: float = 0.0, filters: SearchFilters | None = None,
                weights: Mapping[str, float] | None = None, text: str | None = None) -> list[SearchResult]:
         """The k most similar samples to `query`: a file path, an Analysis, an embedding,
-        or the key of an indexed sample (which then comes first, with similarity 1.0).
+        or the id of an indexed sample (which then comes first, with similarity 1.0).
         With `text`, only samples whose names match it ("like this kick, named 808")."""
         return self.batch_search([query], k=k, min_similarity=min_similarity, filters=filters, weights=weights,
                                  text=text)[0]
@@ -254,11 +251,11 @@ class SimilarityIndex:
         total = self._rows(f"SELECT COUNT(*) FROM sample_fields WHERE {where}", values)[0][0]
         return int(total), self._page(where, values, order, offset, limit)
 
-    def sample(self, key: int) -> SearchResult:
-        """One indexed sample, with its corrections; KeyError when no sample has that key."""
-        rows = self._rows(f"SELECT {_RESULT_COLUMNS} FROM sample_view WHERE key = ?", (int(key),))
+    def sample(self, sample_id: int) -> SearchResult:
+        """One indexed sample, with its corrections; KeyError when no sample has that id."""
+        rows = self._rows(f"SELECT {_RESULT_COLUMNS} FROM sample_view WHERE key = ?", (int(sample_id),))
         if not rows:
-            raise KeyError(f"no indexed sample has key {key}")
+            raise KeyError(f"no indexed sample has id {sample_id}")
         return SearchResult(int(rows[0][0]), rows[0][1], None, {}, _shown(rows[0][2:]))
 
     def correct(self, path: str | os.PathLike[str], **corrections: Any) -> None:
@@ -292,7 +289,7 @@ class SimilarityIndex:
 
     def library_map(self) -> list[dict[str, Any]]:
         """Every sample as a point of a 2-D map where similar sounds lie close together
-        ({"key", "x", "y", "category", "category_family", "is_loop"}, x and y in [0, 1]):
+        ({"sample_id", "x", "y", "category", "category_family", "is_loop"}, x and y in [0, 1]):
         see samplemind._library_map. Kept until the samples or their corrections change."""
         self._catch_up()
         version = self._rows("SELECT (SELECT COUNT(*) FROM samples), (SELECT MAX(key) FROM samples), "
@@ -303,7 +300,7 @@ class SimilarityIndex:
         rows = self._intact(self._rows(f"SELECT key, embedding, checksum, path, category, category_family, is_loop "
                                        f"FROM sample_view WHERE embedding_version = {EMBEDDING_VERSION} ORDER BY key"))
         vectors = np.stack([np.frombuffer(r[1], np.float32) for r in rows]) if rows else np.zeros((0, self._ndim))
-        points = [{"key": int(r[0]), "x": round(float(x), 5), "y": round(float(y), 5), "category": r[4],
+        points = [{"sample_id": int(r[0]), "x": round(float(x), 5), "y": round(float(y), 5), "category": r[4],
                    "category_family": r[5], "is_loop": bool(r[6])}
                   for r, (x, y) in zip(rows, map_coordinates(vectors.astype(np.float32)))]
         with self._lock:
@@ -332,9 +329,9 @@ class SimilarityIndex:
         return {row[0] for condition, values in at_or_under("path", within)
                 for row in self._rows(f"SELECT path FROM samples WHERE {condition}", values)}
 
-    def key_of(self, path: str | os.PathLike[str]) -> int | None:
-        """The index key of a file, or None when it is not indexed."""
-        return self._key_of(os.fspath(path))
+    def sample_id_of(self, path: str | os.PathLike[str]) -> int | None:
+        """The sample id of a file, or None when it is not indexed."""
+        return self._sample_id_of(os.fspath(path))
 
     def stats(self) -> dict[str, Any]:
         count = self._sample_count()
@@ -426,20 +423,20 @@ class SimilarityIndex:
         return key
 
     def _resolve(self, query: Query) -> tuple[Vector, int | None]:
-        """(embedding, key of the query when it is indexed)."""
+        """(embedding, sample id of the query when it is indexed)."""
         if isinstance(query, (int, np.integer)) and not isinstance(query, bool):
             found = self._rows("SELECT key, embedding, checksum, path FROM samples WHERE key = ?", (int(query),))
             row = found[0] if found else None
             if row is None or not self._intact([row]):
-                raise KeyError(f"no indexed sample has key {query}" if row is None else
-                               f"the stored embedding of key {query} ({row[3]}) is damaged; it is re-analysed "
+                raise KeyError(f"no indexed sample has id {query}" if row is None else
+                               f"the stored embedding of sample {query} ({row[3]}) is damaged; it is re-analysed "
                                "by the next `samplemind index`")
             return np.frombuffer(row[1], dtype=np.float32), int(query)
         if isinstance(query, Analysis):
-            return np.asarray(query.embedding, dtype=np.float32), self._key_of(query.path)
+            return np.asarray(query.embedding, dtype=np.float32), self._sample_id_of(query.path)
         if isinstance(query, (str, os.PathLike)):
             path = os.fspath(query)
-            own = self._key_of(path)
+            own = self._sample_id_of(path)
             if own is not None:
                 return self._resolve(own)
             return np.asarray(analyze(path).embedding, dtype=np.float32), None
@@ -548,7 +545,7 @@ class SimilarityIndex:
                 index_words(self._db, [(key, path, "") for key, path in rows])  # tags come at re-analysis
                 refresh_fields(self._db)
 
-    def _key_of(self, path: str | None) -> int | None:
+    def _sample_id_of(self, path: str | None) -> int | None:
         if path is None:
             return None
         found = self._rows("SELECT key FROM samples WHERE path = ?", (_stored(path),))
@@ -589,10 +586,6 @@ class SimilarityIndex:
 def _shown(row: Sequence[Any]) -> dict[str, Any]:
     """A result's descriptors from (descriptors JSON, the user's tempo, key, category)."""
     return apply_corrections(json.loads(row[0]), row[1], row[2], row[3])
-
-
-def _musical_key_named(descriptors: Mapping[str, Any]) -> dict[str, Any]:
-    return {("musical_key" if name == "key" else name): value for name, value in descriptors.items()}
 
 
 def _checksum(blob: bytes) -> str:

@@ -33,10 +33,13 @@ _ACCEPTED = {"type": "object", "properties": {
     "job_id": {"type": "string"}, "status": _STATUS, "total": {"type": "integer"},
     "status_url": {"type": "string"}, "results_url": {"type": "string"}, "progress_ws": {"type": "string"}}}
 _SEARCH_RESULT = {"type": "object", "properties": {
-    "file_path": {"type": "string"}, "similarity_score": {"type": "number"}, "key": {"type": "integer"},
+    "sample_id": {"type": "integer"}, "path": {"type": "string"}, "similarity": {"type": ["number", "null"]},
+    "file_path": {"type": "string", "deprecated": True, "description": "the first server's name for path"},
+    "similarity_score": {"type": ["number", "null"], "deprecated": True,
+                         "description": "the first server's name for similarity"},
     "aspects": {"type": "object", "additionalProperties": {"type": "number"}},
     "duration_s": {"type": "number"}, "tempo_bpm": {"type": ["number", "null"]},
-    "musical_key": {"type": ["string", "null"]}, "is_loop": {"type": "boolean"}, "pitch_hz": {"type": ["number", "null"]},
+    "key": {"type": ["string", "null"], "description": "the musical key"}, "is_loop": {"type": "boolean"}, "pitch_hz": {"type": ["number", "null"]},
     "pitch_note": {"type": ["string", "null"]}, "loudness_lufs": {"type": "number"},
     "category": {"type": "string"}, "category_family": {"type": ["string", "null"]},
     "centroid_hz_mean": {"type": "number"},
@@ -47,7 +50,8 @@ _SEARCH_RESULT = {"type": "object", "properties": {
     "metadata": {"type": "object", "description": "what the file's metadata and its name state: tempo_bpm, key, "
                                                   "root_note, is_loop, name_tempo_bpm, name_key, name_note"}}}
 _QUERY = {"type": "object", "properties": {
-    "key": {"type": "integer"}, "vector": {"type": "array", "items": {"type": "number"}},
+    "sample_id": {"type": "integer"},
+    "key": {"type": "integer", "deprecated": True, "description": "the first server's name for sample_id"}, "vector": {"type": "array", "items": {"type": "number"}},
     "path": {"type": "string"}, "q": {"type": "string", "description": "alone: a text search"}}}
 _SEARCH_PARAMETERS = [
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}},
@@ -67,7 +71,7 @@ _SEARCH_PARAMETERS = [
 ]
 
 
-_SAMPLE_KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "integer"}}
+_SAMPLE_ID = {"name": "sample_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 _TEXT = {"name": "q", "in": "query", "schema": {"type": "string"}, "example": "dusty snare",
          "description": "words of the name: abbreviations (bd, sn, hh), prefixes and typos match"}
 _LISTING = [_TEXT,
@@ -162,29 +166,29 @@ def openapi_document() -> dict[str, Any]:
                 {"type": "object", "properties": {"total": {"type": "integer"}, "offset": {"type": "integer"},
                                                   "results": {"type": "array", "items": _SEARCH_RESULT}}},
                 (400,), parameters=_LISTING)},
-            "/samples/{key}": {
-                "get": _operation("One indexed sample", 200, _SEARCH_RESULT, (400, 404), parameters=[_SAMPLE_KEY]),
+            "/samples/{sample_id}": {
+                "get": _operation("One indexed sample", 200, _SEARCH_RESULT, (400, 404), parameters=[_SAMPLE_ID]),
                 "patch": _operation("Correct a sample's tempo, key or category; kept apart from the analysis",
-                                    200, _SEARCH_RESULT, (400, 404), parameters=[_SAMPLE_KEY],
+                                    200, _SEARCH_RESULT, (400, 404), parameters=[_SAMPLE_ID],
                                     requestBody={"required": True, "content": {
                                         "application/json": {"schema": _CORRECTION}}})},
-            "/samples/{key}/audio": {"get": {
-                "summary": "The sample's file, as on disk; HTTP Range requests get 206", "parameters": [_SAMPLE_KEY],
+            "/samples/{sample_id}/audio": {"get": {
+                "summary": "The sample's file, as on disk; HTTP Range requests get 206", "parameters": [_SAMPLE_ID],
                 "responses": {"200": {"description": "The file", "content": {"audio/*": {}}},
                               "206": {"description": "The requested range", "content": {"audio/*": {}}},
                               **{str(c): {"description": "Error", **_json(_ERROR)} for c in (401, 404, 416)}}}},
-            "/samples/{key}/peaks": {"get": _operation(
+            "/samples/{sample_id}/peaks": {"get": _operation(
                 "The waveform: per column, the lowest and highest sample (computed by the core, cached)", 200,
                 {"type": "object", "properties": {"width": {"type": "integer"}, "duration_s": {"type": "number"},
                                                   "min": {"type": "array", "items": {"type": "number"}},
                                                   "max": {"type": "array", "items": {"type": "number"}}}},
-                (400, 404, 422), parameters=[_SAMPLE_KEY, {"name": "width", "in": "query", "schema": {
+                (400, 404, 422), parameters=[_SAMPLE_ID, {"name": "width", "in": "query", "schema": {
                     "type": "integer", "minimum": 1, "maximum": MAX_WAVEFORM_WIDTH, "default": 512}}])},
             "/map": {"get": _operation(
                 "Every sample on a 2-D map where similar sounds lie close together (x, y in [0, 1])", 200,
                 {"type": "object", "properties": {"points": {"type": "array", "items": {
                     "type": "object", "properties": {
-                        "key": {"type": "integer"}, "x": {"type": "number"}, "y": {"type": "number"},
+                        "sample_id": {"type": "integer"}, "x": {"type": "number"}, "y": {"type": "number"},
                         "category": {"type": ["string", "null"]}, "category_family": {"type": ["string", "null"]},
                         "is_loop": {"type": "boolean"}}}}}})},
             "/duplicates": {"get": _operation(

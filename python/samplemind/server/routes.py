@@ -22,10 +22,10 @@ def setup_routes(app: web.Application) -> None:
     router.add_get("/similarity/stats", routes_similarity.stats)
 
     router.add_get("/samples", routes_samples.list_samples)
-    router.add_get("/samples/{key}", routes_samples.get_sample)
-    router.add_patch("/samples/{key}", routes_samples.correct_sample)
-    router.add_get("/samples/{key}/audio", routes_samples.audio)
-    router.add_get("/samples/{key}/peaks", routes_samples.peaks)
+    router.add_get("/samples/{sample_id}", routes_samples.get_sample)
+    router.add_patch("/samples/{sample_id}", routes_samples.correct_sample)
+    router.add_get("/samples/{sample_id}/audio", routes_samples.audio)
+    router.add_get("/samples/{sample_id}/peaks", routes_samples.peaks)
     router.add_get("/map", routes_samples.library_map)
     router.add_get("/duplicates", routes_samples.duplicates)
 

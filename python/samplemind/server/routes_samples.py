@@ -23,7 +23,7 @@ MAX_PAGE = 1000
 # What browsers play as they are; anything else is served as a WAV made from it.
 _PLAYABLE = {".wav": "audio/wav", ".wave": "audio/wav", ".flac": "audio/flac", ".mp3": "audio/mpeg",
              ".ogg": "audio/ogg", ".oga": "audio/ogg", ".opus": "audio/ogg"}
-CORRECTABLE = {"tempo_bpm": "tempo_bpm", "musical_key": "key", "category": "category"}  # JSON name -> field
+CORRECTABLE = ("tempo_bpm", "key", "category")
 
 
 async def list_samples(request: web.Request) -> web.Response:
@@ -39,13 +39,13 @@ async def list_samples(request: web.Request) -> web.Response:
 
 
 async def get_sample(request: web.Request) -> web.Response:
-    return web.json_response(result_dict(await run_io(request, _sample, request, _key(request))))
+    return web.json_response(result_dict(await run_io(request, _sample, request, _sample_id(request))))
 
 
 async def correct_sample(request: web.Request) -> web.Response:
-    """JSON {"tempo_bpm": 120, "musical_key": "A minor", "category": "kick"}: each given field
+    """JSON {"tempo_bpm": 120, "key": "A minor", "category": "kick"}: each given field
     is set (null removes the correction); answers the sample as results now show it."""
-    key = _key(request)
+    sample_id = _sample_id(request)
     body = await json_body(request)
     unknown = sorted(set(body) - set(CORRECTABLE))
     if unknown or not body:
@@ -55,13 +55,13 @@ async def correct_sample(request: web.Request) -> web.Response:
     changes = {}
     for name, value in body.items():  # checked one by one, so that an error names its field
         try:
-            changes.update(checked_corrections({CORRECTABLE[name]: value}))
+            changes.update(checked_corrections({name: value}))
         except ValueError as error:
             raise ApiError(400, f"{name}: {error}") from None
 
     def correct() -> SearchResult:
-        request.app[INDEX].correct(_sample(request, key).path, **changes)
-        return _sample(request, key)
+        request.app[INDEX].correct(_sample(request, sample_id).path, **changes)
+        return _sample(request, sample_id)
 
     return web.json_response(result_dict(await run_io(request, correct)))
 
@@ -70,9 +70,9 @@ async def audio(request: web.Request) -> web.StreamResponse:
     """The sample's file as it is on disk, or, in a format browsers do not play (AIFF,
     CAF, ...), a WAV made from it once and kept in the data folder; with HTTP Range
     (206) for players that seek."""
-    path = (await run_io(request, _sample, request, _key(request))).path
+    path = (await run_io(request, _sample, request, _sample_id(request))).path
     if not await run_io(request, os.path.isfile, path):
-        raise ApiError(404, f"the file of sample {request.match_info['key']} is gone: {path}")
+        raise ApiError(404, f"the file of sample {request.match_info['sample_id']} is gone: {path}")
     kind = _PLAYABLE.get(os.path.splitext(path)[1].lower())
     if kind is None:
         try:
@@ -80,7 +80,7 @@ async def audio(request: web.Request) -> web.StreamResponse:
         except AnalysisError as error:
             raise ApiError(422, f"{path}: {error.reason}", error.code) from None
         except OSError as error:  # gone or unreadable since the check above
-            raise ApiError(404, f"the file of sample {request.match_info['key']} cannot be read: {error}") from None
+            raise ApiError(404, f"the file of sample {request.match_info['sample_id']} cannot be read: {error}") from None
         kind = "audio/wav"
     response = web.FileResponse(path, headers={"Cache-Control": "private, max-age=3600"})
     response.content_type = kind
@@ -90,23 +90,23 @@ async def audio(request: web.Request) -> web.StreamResponse:
 async def peaks(request: web.Request) -> web.Response:
     """?width=N (1 to 8192, default 512): {"width", "min": [...], "max": [...], "duration_s"}."""
     width = int_param(request, "width", 512, 1, MAX_WAVEFORM_WIDTH)
-    path = (await run_io(request, _sample, request, _key(request))).path
+    path = (await run_io(request, _sample, request, _sample_id(request))).path
     try:
         waveform = await asyncio.get_running_loop().run_in_executor(
             request.app[WAVEFORM_EXECUTOR], request.app[WAVEFORMS].get, path, width)
     except FileNotFoundError:  # the file is gone (the core's not-found error is one too)
-        raise ApiError(404, f"the file of sample {request.match_info['key']} is gone: {path}") from None
+        raise ApiError(404, f"the file of sample {request.match_info['sample_id']} is gone: {path}") from None
     except AnalysisError as error:
         raise ApiError(422, f"{path}: {error.reason}", error.code) from None
     except OSError as error:
-        raise ApiError(404, f"the file of sample {request.match_info['key']} cannot be read: {error}") from None
+        raise ApiError(404, f"the file of sample {request.match_info['sample_id']} cannot be read: {error}") from None
     return web.json_response({"width": width, "duration_s": waveform.duration_s,
                               "min": [round(float(v), 4) for v in waveform.min],
                               "max": [round(float(v), 4) for v in waveform.max]})
 
 
 async def library_map(request: web.Request) -> web.Response:
-    """{"points": [{"key", "x", "y", "category", "category_family", "is_loop"}, ...]}."""
+    """{"points": [{"sample_id", "x", "y", "category", "category_family", "is_loop"}, ...]}."""
     return web.json_response({"points": await run_io(request, request.app[INDEX].library_map)})
 
 
@@ -120,15 +120,15 @@ async def duplicates(request: web.Request) -> web.Response:
     return web.json_response({"groups": [g.to_dict() for g in groups], "unreadable": [f.to_dict() for f in failed]})
 
 
-def _key(request: web.Request) -> int:
-    text = request.match_info["key"]
+def _sample_id(request: web.Request) -> int:
+    text = request.match_info["sample_id"]
     if not text.isdigit() or len(text) > 19:
-        raise ApiError(400, f"a sample key is a non-negative integer, got {text[:40]!r}")
+        raise ApiError(400, f"a sample id is a non-negative integer, got {text[:40]!r}")
     return int(text)
 
 
-def _sample(request: web.Request, key: int) -> SearchResult:
+def _sample(request: web.Request, sample_id: int) -> SearchResult:
     try:
-        return request.app[INDEX].sample(key)
+        return request.app[INDEX].sample(sample_id)
     except KeyError as error:
         raise ApiError(404, str(error.args[0])) from None

@@ -18,11 +18,11 @@ from samplemind.server.search_params import result_dict, search_options
 from samplemind.server.uploads import receive_files, remove_quietly
 
 _MAX_BATCH_QUERIES = 1000
-_QUERY_FIELDS = {"key", "vector", "path"}
+_QUERY_FIELDS = {"sample_id", "key", "vector", "path"}
 
 
 async def search(request: web.Request) -> web.Response:
-    """One query: a file in part `file`, or JSON {"key"}, {"vector"} or {"path"}; and/or
+    """One query: a file in part `file`, or JSON {"sample_id"}, {"vector"} or {"path"}; and/or
     words of the name in `q` (JSON {"q": ...} alone is a text search)."""
     async with admitted(request):
         body: dict[str, Any] = await json_body(request) if is_json(request) else {}
@@ -37,7 +37,7 @@ async def search(request: web.Request) -> web.Response:
 
 
 async def batch_search(request: web.Request) -> web.Response:
-    """Many queries ({"queries": [{"key"} | {"vector"} | {"path"}, ...]}), one index search."""
+    """Many queries ({"queries": [{"sample_id"} | {"vector"} | {"path"}, ...]}), one index search."""
     async with admitted(request):
         body = await json_body(request)
         queries = body.get("queries")
@@ -47,7 +47,7 @@ async def batch_search(request: web.Request) -> web.Response:
         resolved = []
         for query in queries:
             if not isinstance(query, dict):
-                raise ApiError(400, 'each query must be an object: {"key"}, {"vector"} or {"path"}')
+                raise ApiError(400, 'each query must be an object: {"sample_id"}, {"vector"} or {"path"}')
             resolved.append(await json_query(request, query))
         return await run_io(request, _search, request, resolved, options, True)
 
@@ -100,11 +100,12 @@ def _search_text(request: web.Request, options: dict[str, Any]) -> web.Response:
 # --- queries ---------------------------------------------------------------------------
 
 async def json_query(request: web.Request, body: dict[str, Any]) -> Any:
-    if "key" in body:
-        key = body["key"]
-        if not isinstance(key, int) or isinstance(key, bool) or not 0 <= key < 2**63:
-            raise ApiError(400, f"key must be an integer in [0, 2^63), got {str(key)[:40]}")
-        return key
+    for name in ("sample_id", "key"):  # "key": the first server's name for the sample id
+        if name in body:
+            sample_id = body[name]
+            if not isinstance(sample_id, int) or isinstance(sample_id, bool) or not 0 <= sample_id < 2**63:
+                raise ApiError(400, f"{name} must be an integer in [0, 2^63), got {str(sample_id)[:40]}")
+            return sample_id
     if "vector" in body:
         vector = body["vector"]
         if not isinstance(vector, list):
@@ -112,7 +113,7 @@ async def json_query(request: web.Request, body: dict[str, Any]) -> Any:
         return [float_value("vector", v) for v in vector]
     if "path" in body:
         return (await library_files(request, {"paths": [body["path"]]}))[0][1]
-    raise ApiError(400, 'a query needs "key", "vector" or "path" (or upload a file in a part named "file")')
+    raise ApiError(400, 'a query needs "sample_id", "vector" or "path" (or upload a file in a part named "file")')
 
 
 async def uploaded_query(request: web.Request) -> Any:

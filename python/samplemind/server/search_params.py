@@ -18,8 +18,10 @@ _RANGES = {"tempo_bpm": "tempo", "duration_s": "duration", "pitch_hz": "pitch"}
 
 
 def result_dict(result: SearchResult) -> dict[str, Any]:
+    """SearchResult.to_dict(), plus the first server's names for two of its fields, kept
+    for its clients: `file_path` (= path) and `similarity_score` (= similarity)."""
     score = None if result.similarity is None else round(result.similarity, 6)
-    return {"file_path": result.path, "similarity_score": score, **result.to_dict()}
+    return {**result.to_dict(), "similarity": score, "file_path": result.path, "similarity_score": score}
 
 
 def text_param(request: web.Request, body: dict[str, Any]) -> str | None:

@@ -14,7 +14,7 @@ const player = new Player(document.getElementById("player"));
 const similar = new SimilarPanel(
   { weights: document.getElementById("weights"), results: document.getElementById("similar-results"),
     name: document.getElementById("similar-name") },
-  { onpick: (result) => api(`/samples/${result.key}`).then((sample) => { player.play(sample); select(sample); }) },
+  { onpick: (result) => api(`/samples/${result.sample_id}`).then((sample) => { player.play(sample); select(sample); }) },
 );
 const table = new LibraryTable(document.getElementById("rows"), document.getElementById("spacer"),
                                document.getElementById("columns"), {
@@ -22,14 +22,14 @@ const table = new LibraryTable(document.getElementById("rows"), document.getElem
   onplay: (sample, toggle) => (toggle ? player.toggle(sample) : player.play(sample)),
 });
 const map = new LibraryMap(document.getElementById("map"), document.getElementById("map-legend"), {
-  onhover: (point) => api(`/samples/${point.key}`).then((sample) => player.play(sample)),
-  onpick: (point) => api(`/samples/${point.key}`).then((sample) => select(sample)),
+  onhover: (point) => api(`/samples/${point.sample_id}`).then((sample) => player.play(sample)),
+  onpick: (point) => api(`/samples/${point.sample_id}`).then((sample) => select(sample)),
 });
-player.onchange = () => table.showPlaying(player.element.paused ? null : player.key);
+player.onchange = () => table.showPlaying(player.element.paused ? null : player.sampleId);
 
 function select(sample) {
   similar.show(sample);
-  requestAnimationFrame(() => map.draw(sample.key)); // after the click's sound has started
+  requestAnimationFrame(() => map.draw(sample.sample_id)); // after the click's sound has started
 }
 
 function currentQuery() {

@@ -34,7 +34,7 @@ export class LibraryMap {
   }
 
   /** Every dot once into an offscreen canvas; a selection then costs one copy and one dot. */
-  draw(selectedKey = null) {
+  draw(selectedId = null) {
     const { width, height } = this.canvas;
     if (!this.base) {
       this.base = document.createElement("canvas");
@@ -45,7 +45,7 @@ export class LibraryMap {
     const context = this.canvas.getContext("2d");
     context.clearRect(0, 0, width, height);
     context.drawImage(this.base, 0, 0);
-    const selected = this.points.find((point) => point.key === selectedKey);
+    const selected = this.points.find((point) => point.sample_id === selectedId);
     if (selected) this.dot(context, selected, 5);
   }
 

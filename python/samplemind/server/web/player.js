@@ -9,7 +9,7 @@ export class Player {
     this.element = element;
     this.context = null;
     this.gain = null;
-    this.key = null;
+    this.sampleId = null;
     this.onchange = () => {};
     element.addEventListener("ended", () => this.onchange());
     element.addEventListener("pause", () => this.onchange());
@@ -25,9 +25,9 @@ export class Player {
     this.context.resume();
     const lufs = Number.isFinite(sample.loudness_lufs) ? sample.loudness_lufs : TARGET_LUFS;
     this.gain.gain.value = Math.min(MAX_GAIN, 10 ** ((TARGET_LUFS - lufs) / 20));
-    if (this.key !== sample.key) {
-      this.element.src = `/samples/${sample.key}/audio`;
-      this.key = sample.key;
+    if (this.sampleId !== sample.sample_id) {
+      this.element.src = `/samples/${sample.sample_id}/audio`;
+      this.sampleId = sample.sample_id;
     }
     this.element.currentTime = 0;
     this.element.play().catch(() => {});
@@ -35,11 +35,11 @@ export class Player {
   }
 
   toggle(sample) {
-    if (this.key === sample.key && !this.element.paused) this.element.pause();
+    if (this.sampleId === sample.sample_id && !this.element.paused) this.element.pause();
     else this.play(sample);
   }
 
-  isPlaying(key) {
-    return this.key === key && !this.element.paused;
+  isPlaying(sampleId) {
+    return this.sampleId === sampleId && !this.element.paused;
   }
 }

@@ -40,17 +40,17 @@ export class SimilarPanel {
       return;
     }
     const body = await api(`/similarity/search?${query({ limit: 12, weights })}`, {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ key: sample.key }),
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ sample_id: sample.sample_id }),
     });
     if (this.sample !== sample) return;
-    this.resultsElement.replaceChildren(...body.results.filter((r) => r.key !== sample.key).map((r) => this.item(r)));
+    this.resultsElement.replaceChildren(...body.results.filter((r) => r.sample_id !== sample.sample_id).map((r) => this.item(r)));
   }
 
   item(result) {
     const item = document.createElement("li");
-    item.dataset.key = result.key;
+    item.dataset.sampleId = result.sample_id;
     const name = result.path.slice(result.path.lastIndexOf("/") + 1);
-    item.textContent = `${(result.similarity_score * 100).toFixed(0)}%  ${name}  ${result.category || ""}`;
+    item.textContent = `${(result.similarity * 100).toFixed(0)}%  ${name}  ${result.category || ""}`;
     const bars = document.createElement("div");
     bars.className = "bars";
     for (const [aspect, value] of Object.entries(result.aspects)) {

@@ -16,7 +16,7 @@ export const COLUMNS = [
   { title: "Category", sort: "category" },
   { title: "Length", sort: "duration_s" },
   { title: "BPM", sort: "tempo_bpm" },
-  { title: "Key", sort: "musical_key" },
+  { title: "Key", sort: "key" },
   { title: "Pitch", sort: "pitch_hz" },
   { title: "LUFS", sort: "loudness_lufs" },
   { title: "Loop", sort: null },
@@ -150,22 +150,22 @@ export class LibraryTable {
       text(sample.duration_s != null ? `${sample.duration_s.toFixed(2)} s` : ""),
       labelled(sample.tempo_bpm != null ? sample.tempo_bpm.toFixed(1) : "", sample.tempo_source,
                sample.analysis?.tempo_bpm != null ? sample.analysis.tempo_bpm.toFixed(1) : "none"),
-      labelled(sample.musical_key || "", sample.key_source, sample.analysis?.musical_key || "none"),
+      labelled(sample.key || "", sample.key_source, sample.analysis?.key || "none"),
       text(sample.pitch_note || ""),
       text(sample.loudness_lufs != null ? sample.loudness_lufs.toFixed(1) : ""),
       text(sample.is_loop ? "loop" : "", "dim"),
     ];
-    element.dataset.key = sample.key;
+    element.dataset.sampleId = sample.sample_id;
     element.title = sample.path;
     element.append(...cells);
     element.draggable = true;
     element.addEventListener("dragstart", (event) => {
-      const url = new URL(`/samples/${sample.key}/audio`, location.href).href;
+      const url = new URL(`/samples/${sample.sample_id}/audio`, location.href).href;
       event.dataTransfer.setData("DownloadURL", `audio/wav:${sample.path.slice(slash + 1)}:${url}`);
       event.dataTransfer.setData("text/uri-list", url);
     });
     element.addEventListener("click", () => this.select(index, true));
-    drawWaveform(cells[0], sample.key);
+    drawWaveform(cells[0], sample.sample_id);
   }
 
   async select(index, play) {
@@ -199,8 +199,8 @@ export class LibraryTable {
   }
 
   /** Marks the row of the playing sample. */
-  showPlaying(key) {
-    for (const element of this.rendered.values()) element.classList.toggle("playing", element.dataset.key === String(key));
+  showPlaying(sampleId) {
+    for (const element of this.rendered.values()) element.classList.toggle("playing", element.dataset.sampleId === String(sampleId));
   }
 }
 

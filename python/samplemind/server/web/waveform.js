@@ -2,16 +2,16 @@
 
 import { api } from "./api.js";
 
-const cache = new Map(); // key -> Promise of {min, max}, most recently used last
+const cache = new Map(); // sample id -> Promise of {min, max}, most recently used last
 const KEPT = 2000;
 
-export function drawWaveform(canvas, key) {
+export function drawWaveform(canvas, sampleId) {
   const width = 120, height = 26, ratio = window.devicePixelRatio || 1;
   canvas.width = width * ratio;
   canvas.height = height * ratio;
-  const peaks = cache.get(key) || api(`/samples/${key}/peaks?width=${width}`).catch(() => null);
-  cache.delete(key);
-  cache.set(key, peaks);
+  const peaks = cache.get(sampleId) || api(`/samples/${sampleId}/peaks?width=${width}`).catch(() => null);
+  cache.delete(sampleId);
+  cache.set(sampleId, peaks);
   if (cache.size > KEPT) cache.delete(cache.keys().next().value);
   peaks.then((peaks) => {
     if (!peaks) return;
