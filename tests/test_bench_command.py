@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from samplemind._bench import REPORT_KEYS
 
 
@@ -52,6 +54,7 @@ def test_plot_is_a_png(tmp_path: Path) -> None:
     assert png.startswith(b"\x89PNG") and len(png) > 10_000
 
 
+@pytest.mark.slow  # librosa's pipeline on every file (~25 s)
 def test_librosa_comparison(tmp_path: Path) -> None:
     librosa = run_bench(tmp_path, "--compare", "librosa", "--workers", "1")["librosa"]
     assert librosa["files"] == 6 and librosa["speedup"] > 1  # the corrupt file is timed on neither side

@@ -20,9 +20,12 @@ from samplemind._sndfile import sndfile_path
 from tests.conftest import noise, tone
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.skipif(
-    not (ROOT / "examples").exists() or shutil.which("cmake") is None, reason="needs the source tree and cmake"
-)
+# slow: the package is configured, built and installed with cmake first (~40 s).
+pytestmark = [
+    pytest.mark.skipif(not (ROOT / "examples").exists() or shutil.which("cmake") is None,
+                       reason="needs the source tree and cmake"),
+    pytest.mark.slow,
+]
 
 
 def cmake(*args: str, cwd: Path = ROOT) -> None:

@@ -87,6 +87,19 @@ def test_mfcc(case: tuple[np.ndarray, dict[str, np.ndarray]]) -> None:
     np.testing.assert_allclose(tracks["mfcc"], librosa.feature.mfcc(y=y, sr=SR).T, atol=1e-3)
 
 
+def test_onset_strength(case: tuple[np.ndarray, dict[str, np.ndarray]]) -> None:
+    """librosa's spectral flux on the same dB mel spectrogram, floored 50 dB under its
+    maximum (the core floors under the loudest value so far: the same thing on
+    signals shorter than one 8,192-frame block)."""
+    y, tracks = case
+    mel_db = librosa.power_to_db(librosa.feature.melspectrogram(y=y, sr=SR), top_db=80.0)
+    floored = np.maximum(mel_db, mel_db.max() - 50.0)
+    reference = librosa.onset.onset_strength(S=floored, lag=1, max_size=1, aggregate=np.mean, center=False)
+    assert tracks["onset_strength"].shape == reference.shape
+    assert reference.max() > 0.1  # every signal here has onsets to agree on
+    np.testing.assert_allclose(tracks["onset_strength"], reference, atol=1e-3)
+
+
 def test_summary_statistics_are_the_tracks_statistics(case: tuple[np.ndarray, dict[str, np.ndarray]]) -> None:
     y, _ = case
     result = samplemind.analyze(y, sample_rate=SR)

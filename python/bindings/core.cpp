@@ -90,6 +90,7 @@ py::dict frames_dict(const FrameTracks& t, std::size_t n_frames) {
     d["mfcc"] = matrix(t.mfcc);
     d["pitch_classes"] = matrix(t.pitch_classes);
     d["harmonicity"] = to_array(t.harmonicity);
+    d["onset_strength"] = to_array(t.onset_strength);
     return d;
 }
 

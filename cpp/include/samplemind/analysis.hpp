@@ -160,6 +160,10 @@ struct FrameTracks {
     std::vector<float> mfcc;         ///< n_frames x n_mfcc
     std::vector<float> pitch_classes;  ///< n_frames x 12, the notes' salience by pitch class (0 between estimates)
     std::vector<float> harmonicity;    ///< share of the frame's spectral peaks that are the notes' harmonics (0 between estimates)
+    /// Onset strength: the mean over mel bands of each band's rise in dB since the
+    /// previous frame (0 for the first), bands 50 dB under the loudest so far held at
+    /// that floor. The onset times and the tempo are read from it.
+    std::vector<float> onset_strength;
 };
 
 /// Everything the core computes for one input.

@@ -215,7 +215,10 @@ void FrameStage::fill_frame_statistics(Analysis& analysis) {
     analysis.mel_mean_db = mel_.mel_mean_db();
     analysis.mfcc_mean = mel_.mfcc_mean();
     analysis.mfcc_std = mel_.mfcc_std();
-    if (tracks_) analysis.frames = std::move(*tracks_);
+    if (tracks_) {
+        analysis.frames = std::move(*tracks_);
+        analysis.frames->onset_strength = mel_.onset_envelope();
+    }
 }
 
 // YIN's lag resolution falls with the period (13 samples at 1.7 kHz and 22,050 Hz, where
