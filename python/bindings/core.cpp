@@ -91,6 +91,12 @@ py::dict frames_dict(const FrameTracks& t, std::size_t n_frames) {
     d["pitch_classes"] = matrix(t.pitch_classes);
     d["harmonicity"] = to_array(t.harmonicity);
     d["onset_strength"] = to_array(t.onset_strength);
+    const auto candidates = static_cast<py::ssize_t>(t.tempo_candidate_bpm.size());
+    py::dict tempo;
+    tempo["bpm"] = to_array(t.tempo_candidate_bpm);
+    tempo["evidence"] = to_array(t.tempo_candidate_evidence, {candidates, static_cast<py::ssize_t>(t.tempo_terms.size())});
+    tempo["terms"] = t.tempo_terms;
+    d["tempo_candidates"] = tempo;
     return d;
 }
 

@@ -155,4 +155,4 @@ def stage_seconds() -> dict[str, float]:
     ...
 CATEGORY_MODEL_VERSION: int = 1
 EMBEDDING_VERSION: int = 2
-__version__: str = '0.3.1'
+__version__: str = '0.3.2'

@@ -164,6 +164,12 @@ struct FrameTracks {
     /// previous frame (0 for the first), bands 50 dB under the loudest so far held at
     /// that floor. The onset times and the tempo are read from it.
     std::vector<float> onset_strength;
+    /// Every tempo candidate weighed (none when no tempo was sought): its BPM, and its
+    /// evidence, tempo_candidate_bpm.size() x tempo_terms.size() row-major, the terms
+    /// named in tempo_terms. bench/train_tempo.py fits the tempo weights on these.
+    std::vector<double> tempo_candidate_bpm;
+    std::vector<double> tempo_candidate_evidence;
+    std::vector<std::string> tempo_terms;
 };
 
 /// Everything the core computes for one input.

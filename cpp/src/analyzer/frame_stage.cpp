@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -260,6 +261,15 @@ double median(std::vector<float> values) {
     std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2), values.end());
     return values[values.size() / 2];
 }
+
+void keep_tempo_candidates(const std::vector<std::pair<double, features::TempoEvidence>>& candidates,
+                           FrameTracks& tracks) {
+    tracks.tempo_terms.assign(std::begin(features::kTempoTermNames), std::end(features::kTempoTermNames));
+    for (const auto& [bpm, evidence] : candidates) {
+        tracks.tempo_candidate_bpm.push_back(bpm);
+        tracks.tempo_candidate_evidence.insert(tracks.tempo_candidate_evidence.end(), evidence.begin(), evidence.end());
+    }
+}
 }  // namespace
 
 void FrameStage::fill_musical(Analysis& analysis) const {
@@ -359,7 +369,10 @@ void FrameStage::fill_envelope_and_rhythm(Analysis& analysis) const {
     // Tempo for a loop, or for a longer performance with a pulse; none for a one-shot.
     features::TempoEstimate tempo;
     if (loop.is_loop || loop.re_attacks >= kPulseAttacks) {
-        tempo = features::estimate_tempo(rhythm_bands_, frame_rate, duration, loop.is_loop);
+        std::vector<std::pair<double, features::TempoEvidence>> candidates;
+        tempo = features::estimate_tempo(rhythm_bands_, frame_rate, duration, loop.is_loop,
+                                         analysis.frames ? &candidates : nullptr);
+        if (analysis.frames) keep_tempo_candidates(candidates, *analysis.frames);
     }
     analysis.rhythm = {tempo.bpm, tempo.confidence, tempo.runner_up_bpm, tempo.beats_in_length, tempo.length_fits,
                        tempo.beat_times_s};

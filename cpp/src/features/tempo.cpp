@@ -4,6 +4,8 @@
 #include <array>
 #include <cmath>
 #include <numeric>
+#include <utility>
+#include <vector>
 
 #include "cancel_point.hpp"
 
@@ -35,22 +37,49 @@ std::vector<double> autocorrelation(const std::vector<float>& x, std::size_t max
     return r;
 }
 
-// r at a fractional lag (linear interpolation); 0 beyond the table.
-double at(const std::vector<double>& r, double lag) {
-    if (lag < 0 || lag >= static_cast<double>(r.size() - 1)) return 0.0;
-    const auto i = static_cast<std::size_t>(lag);
-    const double f = lag - static_cast<double>(i);
-    return r[i] * (1 - f) + r[i + 1] * f;
-}
+// One register's normalised autocorrelation, read at fractional lags (linear
+// interpolation). A loop's is circular: lags wrap around its length.
+class Lags {
+public:
+    Lags(const std::vector<float>& x, std::size_t max_lag, bool circular)
+        : r_(autocorrelation(x, max_lag, circular)), circular_(circular) {}
 
-double comb(const std::vector<double>& r, double period) {
-    double sum = 0.0;
-    int terms = 0;
-    for (int k = 1; k <= kCombTerms; ++k) {
-        if (k * period < static_cast<double>(r.size() - 1)) sum += at(r, k * period), ++terms;
+    // 0 beyond the table.
+    double at(double lag) const {
+        const auto size = static_cast<double>(r_.size());
+        if (circular_) lag = std::fmod(lag, size);
+        if (lag < 0 || lag >= (circular_ ? size : size - 1)) return 0.0;
+        const auto i = static_cast<std::size_t>(lag);
+        const double f = lag - static_cast<double>(i);
+        return r_[i] * (1 - f) + r_[(i + 1) % r_.size()] * f;
     }
-    return terms ? sum / terms : 0.0;
-}
+
+    // Mean of r at P, 2P, 3P, 4P. Past the table's end a lag does not count. In a
+    // loop a lag that wraps to a whole number of loop lengths counts as 0: r is 1 there
+    // whatever the loop holds, so a candidate with fewer than kCombTerms beats in the
+    // loop has less evidence of its pulse (a short loop at half its tempo still has
+    // its own half to compare).
+    double comb(double period) const {
+        const auto size = static_cast<double>(r_.size());
+        double sum = 0.0;
+        int terms = 0;
+        for (int k = 1; k <= kCombTerms; ++k) {
+            const double lag = k * period;
+            if (circular_) {
+                const double wrapped = std::fmod(lag, size);
+                if (std::min(wrapped, size - wrapped) >= 1.0) sum += at(lag);
+                ++terms;
+            } else if (lag < size - 1) {
+                sum += at(lag), ++terms;
+            }
+        }
+        return terms ? sum / terms : 0.0;
+    }
+
+private:
+    std::vector<double> r_;
+    bool circular_;
+};
 
 // Mean of x per sixteenth-note slot of a 4-beat bar of period `bar` frames,
 // normalised to a mean of 1. A frame goes to its nearest slot: an onset's frame
@@ -93,6 +122,31 @@ double backbeat(const std::vector<float>& low, const std::vector<float>& mid, do
     return distinct * best;
 }
 
+struct Registers {
+    Lags high, all, mid, low;
+};
+
+TempoEvidence evidence(const Registers& r, const RhythmBands& bands, double bpm, double frame_rate,
+                       double duration_s, bool loop) {
+    const double period = 60.0 * frame_rate / bpm;
+    const double octave = std::log2(bpm / kPreferredBpm);
+    const double beats = duration_s * bpm / 60.0;
+    TempoEvidence e{};
+    e[kCombHigh] = r.high.comb(period);
+    e[kCombAll] = r.all.comb(period);
+    e[kCombMid] = r.mid.comb(period);
+    e[kCombLow] = r.low.comb(period);
+    e[kBackbeat] = backbeat(bands.low(), bands.mid(), period);
+    e[kThirtySeconds] = std::max(0.0, r.high.at(period / 8));
+    e[kSixteenths] = std::max(0.0, r.high.at(period / 4));
+    e[kEighths] = r.all.at(period / 2);
+    e[kTriplets] = r.all.at(period / 3);
+    e[kOctave] = octave;
+    e[kOctaveSquared] = octave * octave;
+    e[kWholeBars] = loop && std::lround(beats) % 4 == 0 ? 1.0 : 0.0;
+    return e;
+}
+
 std::vector<double> candidates(double duration_s, bool loop) {
     std::vector<double> tempos;
     if (loop) {
@@ -108,24 +162,16 @@ std::vector<double> candidates(double duration_s, bool loop) {
 
 }  // namespace
 
-TempoEstimate estimate_tempo(const RhythmBands& bands, double frame_rate, double duration_s, bool loop) {
+TempoEstimate estimate_tempo(const RhythmBands& bands, double frame_rate, double duration_s, bool loop,
+                             std::vector<std::pair<double, TempoEvidence>>* candidates_out) {
     TempoEstimate tempo;
     const std::size_t n = bands.all().size();
     const double longest_period = 60.0 * frame_rate / kMinBpm;
     // Two beats at the slowest tempo at least, or the loop's length for a loop.
     if (n < 8 || (!loop && static_cast<double>(n) < 2 * longest_period)) return tempo;
     const std::size_t max_lag = loop ? n - 1 : std::min(n - 2, static_cast<std::size_t>(kCombTerms * longest_period) + 2);
-    const std::vector<double> r_high = autocorrelation(bands.high(), max_lag, loop);
-    const std::vector<double> r_all = autocorrelation(bands.all(), max_lag, loop);
-    auto circular_at = [&](const std::vector<double>& r, double lag) {
-        return loop ? at(r, std::fmod(lag, static_cast<double>(n))) : at(r, lag);
-    };
-    auto circular_comb = [&](const std::vector<double>& r, double period) {
-        if (!loop) return comb(r, period);
-        double sum = 0.0;
-        for (int k = 1; k <= kCombTerms; ++k) sum += circular_at(r, k * period);
-        return sum / kCombTerms;
-    };
+    const Registers registers{Lags(bands.high(), max_lag, loop), Lags(bands.all(), max_lag, loop),
+                              Lags(bands.mid(), max_lag, loop), Lags(bands.low(), max_lag, loop)};
 
     struct Scored {
         double bpm, score;
@@ -133,13 +179,9 @@ TempoEstimate estimate_tempo(const RhythmBands& bands, double frame_rate, double
     std::vector<Scored> scored;
     for (const double bpm : candidates(duration_s, loop)) {
         detail::cancel_point();
-        const double period = 60.0 * frame_rate / bpm;
-        const double prior = std::log2(bpm / kPreferredBpm);
-        const double score = kHighPulseWeight * circular_comb(r_high, period) + kAllPulseWeight * circular_comb(r_all, period) +
-                             kBackbeatWeight * backbeat(bands.low(), bands.mid(), period) -
-                             kSubdivisionWeight * std::max(0.0, circular_at(r_high, period / 8)) -
-                             kPriorWeight * prior * prior;
-        scored.push_back({bpm, score});
+        const TempoEvidence e = evidence(registers, bands, bpm, frame_rate, duration_s, loop);
+        scored.push_back({bpm, std::inner_product(e.begin(), e.end(), kTempoWeights.begin(), 0.0)});
+        if (candidates_out) candidates_out->emplace_back(bpm, e);
     }
     if (scored.empty()) return tempo;
     const auto best = std::max_element(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) { return a.score < b.score; });
@@ -150,7 +192,7 @@ TempoEstimate estimate_tempo(const RhythmBands& bands, double frame_rate, double
     }
     tempo.runner_up_bpm = other ? other->bpm : 0.0;
     const double period = 60.0 * frame_rate / tempo.bpm;
-    tempo.confidence = std::clamp(circular_comb(r_all, period), 0.0, 1.0);
+    tempo.confidence = std::clamp(registers.all.comb(period), 0.0, 1.0);
     tempo.beats_in_length = duration_s * tempo.bpm / 60.0;
     const double whole = std::round(tempo.beats_in_length);
     tempo.length_fits = whole >= 1.0 && std::abs(tempo.beats_in_length - whole) < 0.05;

@@ -1,6 +1,8 @@
 // Tempo: the beat period and its metrical level.
 #pragma once
 
+#include <array>
+#include <utility>
 #include <vector>
 
 #include "features/rhythm_bands.hpp"
@@ -17,38 +19,56 @@ struct TempoEstimate {
     std::vector<double> beat_times_s;
 };
 
-/// Tempo of material with a pulse, from the onset envelopes of RhythmBands at
-/// frame_rate Hz. Candidates: for a loop, the tempos that make its length a whole
-/// number of beats (a loop is cut on beat boundaries, which no onset detector
-/// knows) and its envelopes taken as circular (the loop repeats); otherwise a grid
-/// of 1 % steps. Each candidate beat period P is scored, and the best wins:
-///
-///   score = kHighPulseWeight x comb(high, P) + kAllPulseWeight x comb(all, P)
-///                                                periodicity, hats and all
-///         + kBackbeatWeight x backbeat(low, mid, P)    snare on 2 and 4, kick on 1
-///         - kSubdivisionWeight x max(0, r_high(P/8))   hats in 32nd notes: too slow
-///         - kPriorWeight x log2(T / kPreferredBpm)^2   people tap near 120
-///
-/// comb(x, P) is the mean normalised autocorrelation of x at P, 2P, 3P, 4P.
-/// backbeat folds the low and mid envelopes onto the 16 sixteenth-note slots of a
-/// 4-beat bar and takes, over the 16 downbeat phases, the most of
+/// The evidence for one candidate beat period P (tempo T, in frames P = 60 x
+/// frame_rate / T). comb(x, P) is the mean normalised autocorrelation of x at P, 2P,
+/// 3P, 4P; r(x, lag) one value of it. Registers: see RhythmBands.
+enum TempoTerm : int {
+    kCombHigh,       ///< comb(high, P): hats and cymbals repeat at the beat
+    kCombAll,        ///< comb(all, P)
+    kCombMid,        ///< comb(mid, P): snares and claps
+    kCombLow,        ///< comb(low, P): kicks and bass
+    kBackbeat,       ///< backbeat(low, mid, P), below
+    kThirtySeconds,  ///< max(0, r(high, P/8)): hats in 32nd notes mean P is too slow
+    kSixteenths,     ///< max(0, r(high, P/4))
+    kEighths,        ///< r(all, P/2): a strong off-beat may be the beat
+    kTriplets,       ///< r(all, P/3): a pulse at a third of P (a 2/3 or 3/2 confusion)
+    kOctave,         ///< log2(T / 120)
+    kOctaveSquared,  ///< log2(T / 120)^2: people tap near 120
+    kWholeBars,      ///< 1 when a loop's length is a whole number of 4-beat bars at T, else 0
+    kTempoTerms
+};
+inline constexpr const char* kTempoTermNames[kTempoTerms] = {
+    "comb_high", "comb_all", "comb_mid", "comb_low", "backbeat", "thirty_seconds",
+    "sixteenths", "eighths", "triplets", "octave", "octave_squared", "whole_bars"};
+using TempoEvidence = std::array<double, kTempoTerms>;
+
+/// Each candidate's score is kTempoWeights . evidence, and the best wins. The weights
+/// are a conditional-logit fit (the candidate nearest the truth, within 4 %, against
+/// the others) on the drum loops and the tonal loops (progressions, melodies,
+/// basslines) of the tuning split of the real-recordings corpus, the two groups
+/// weighed equally, by `python -m bench.train_tempo --write` (which rewrites the
+/// line below).
+inline constexpr TempoEvidence kTempoWeights = {6.39, 3.31, 6.82, -0.188, 1.39, -9.46, -1.31, 3.08, -3.19, -0.147, -4.12, 5.05};
+
+/// backbeat(low, mid, P) folds the low and mid envelopes onto the 16 sixteenth-note
+/// slots of a 4-beat bar and takes, over the 16 downbeat phases, the most of
 /// min(mid[4], mid[12]) - max(mid[0], mid[8]) + 0.5 (low[0] - max(low[4], low[12]))
 /// on slot means normalised to their mean, times min(1, (1 - the correlation of the
 /// two folds) / kDistinctFolds) (a click or a stab in both registers tells nothing):
 /// the convention by which producers notate a groove's beat, which autocorrelation
 /// alone cannot tell from its half or double (Percival and Tzanetakis 2014 keep
-/// within an octave by a similar agreement of onset functions). The weights are a
-/// conditional-logit fit (the candidate within 4 % of the truth against the others)
-/// on the tuning split of the real-recordings corpus (bench.accuracy), rounded.
-TempoEstimate estimate_tempo(const RhythmBands& bands, double frame_rate, double duration_s, bool loop);
-
-inline constexpr double kHighPulseWeight = 0.52;
-inline constexpr double kAllPulseWeight = 0.43;
-inline constexpr double kBackbeatWeight = 0.067;
+/// within an octave by a similar agreement of onset functions).
 inline constexpr double kDistinctFolds = 0.2;
-inline constexpr double kSubdivisionWeight = 0.67;
-inline constexpr double kPriorWeight = 0.15;
 inline constexpr double kPreferredBpm = 120.0;
 inline constexpr double kMinBpm = 50.0, kMaxBpm = 230.0;
+
+/// Tempo of material with a pulse, from the onset envelopes of RhythmBands at
+/// frame_rate Hz. Candidates: for a loop, the tempos that make its length a whole
+/// number of beats (a loop is cut on beat boundaries, which no onset detector
+/// knows) and its envelopes taken as circular (the loop repeats); otherwise a grid
+/// of 1 % steps. `candidates`, when given, receives every candidate's tempo and
+/// evidence (for training the weights).
+TempoEstimate estimate_tempo(const RhythmBands& bands, double frame_rate, double duration_s, bool loop,
+                             std::vector<std::pair<double, TempoEvidence>>* candidates = nullptr);
 
 }  // namespace samplemind::features
