@@ -93,6 +93,17 @@ def test_text_combines_with_filters_and_with_similarity(library: tuple[Similarit
     assert total == 4 and len(page) == 2
 
 
+def test_a_listings_total_leaves_out_samples_awaiting_reanalysis(library: tuple[SimilarityIndex, list[Path]]) -> None:
+    """Without filters the total is the text match's count, unless a sample of an older
+    embedding (not listed until it is re-analysed) is among the matches."""
+    index, paths = library
+    assert index.samples(text="vintage")[0] == 4
+    index._db.execute("UPDATE sample_fields SET embedding_version = 1 WHERE path = ?", (str(paths[0]),))
+    total, page = index.samples(text="vintage")
+    assert total == 3 and names(page) == ["HH_closed.wav", "Snr Dusty.wav", "kick_acoustic.wav"]
+    assert index.samples(text="vintage", filters=SearchFilters(duration_s=(0.3, 0.5)))[0] == 3
+
+
 def test_an_index_from_before_text_search_gets_its_words(tmp_path: Path) -> None:
     paths = write_named(tmp_path / "library")
     with SimilarityIndex(tmp_path / "data") as index:

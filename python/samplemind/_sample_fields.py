@@ -31,7 +31,9 @@ FIELDS_SCHEMA = (
     # each direction, keyed on whether it is NULL first (order_by() matches them).
     *(f"CREATE INDEX IF NOT EXISTS sample_fields_{c}_{d} ON sample_fields ({c} IS {n} NULL, {c})"
       for c in map(_column, SORTABLE) if c in _DERIVED for d, n in (("up", ""), ("down", "NOT"))),
-    *(f"CREATE INDEX IF NOT EXISTS sample_fields_{c} ON sample_fields ({c})" for c in ("path", "added_at")),
+    # embedding_version: whether any sample awaits re-analysis, found without a scan.
+    *(f"CREATE INDEX IF NOT EXISTS sample_fields_{c} ON sample_fields ({c})"
+      for c in ("path", "added_at", "embedding_version")),
 )
 _REFRESH = """
 INSERT OR REPLACE INTO sample_fields (key, path, added_at, embedding_version, duration_s, tempo_bpm, musical_key,
