@@ -335,3 +335,35 @@ def test_samples_another_process_indexes_are_found_and_never_overwritten(
     with SimilarityIndex(data) as reopened:  # the server's save on close wrote all six
         sidecar = __import__("json").loads((data / f"similarity-v{samplemind.EMBEDDING_VERSION}.json").read_text())
         assert sidecar["count"] == len(reopened) == 6
+
+
+def test_path_of_answers_while_a_search_holds_the_index(index: SimilarityIndex, library: tuple) -> None:
+    """An audition looks its file up by id on the thread's own connection: it does not
+    wait for the shared one (a search holds it for its whole ranking)."""
+    _, paths, _ = library
+    sample_id = index.sample_id_of(paths[3])
+    assert sample_id is not None
+    expected = index.sample(sample_id).path
+    assert index.path_of(sample_id) == expected
+    with pytest.raises(KeyError, match="no indexed sample has id 999999"):
+        index.path_of(999999)
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_index() -> None:
+        with index._lock:
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold_the_index)
+    holder.start()
+    assert held.wait(10)
+    answers: list[str] = []
+    try:
+        reader = threading.Thread(target=lambda: answers.append(index.path_of(sample_id)))  # a new thread: a new connection
+        reader.start()
+        reader.join(10)
+        waited = reader.is_alive()
+    finally:
+        release.set()
+        holder.join()
+    assert not waited and answers == [expected]

@@ -135,10 +135,27 @@ def test_browse_search_audition_similar_and_map(browser: Any, served: str, pack:
     first = browser.find_element(By.CSS_SELECTOR, "#similar-results li")
     assert "%" in first.text and first.find_elements(By.CSS_SELECTOR, ".bars span")
 
-    drawn = browser.execute_script("""
+    painted = """
         const c = document.getElementById('map'), data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        let painted = 0; for (let i = 3; i < data.length; i += 4) painted += data[i] > 0; return painted;""")
-    assert drawn > 20 * 5  # a dot per sample, several pixels each
+        let painted = 0; for (let i = 3; i < data.length; i += 4) painted += data[i] > 0; return painted;"""
+    wait.until(lambda d: d.execute_script(painted) > 20 * 5)  # a dot per sample, several pixels each (a worker draws them)
+    # A click on a dot selects its sample: "more like this" names it (a dot apart from
+    # the others, of a sample other than the one selected so far).
+    with urllib.request.urlopen(f"{served}/map") as response:
+        points = json.load(response)["points"]
+    with urllib.request.urlopen(f"{served}/samples?limit=1000") as response:
+        names = {r["sample_id"]: Path(r["path"]).name for r in json.load(response)["results"]}
+    shown = browser.find_element(By.ID, "similar-name").text
+    target = next(p for p in points if names[p["sample_id"]] != shown
+                  and sum(abs(p["x"] - q["x"]) + abs(p["y"] - q["y"]) < 0.05 for q in points) == 1)
+    target_name = names[target["sample_id"]]
+    browser.execute_script("""
+        const [x, y] = arguments, map = document.getElementById('map'), box = map.getBoundingClientRect();
+        map.dispatchEvent(new MouseEvent('click', {
+          clientX: box.left + (6 + x * (map.width - 12)) * box.width / map.width,
+          clientY: box.top + (6 + y * (map.height - 12)) * box.height / map.height}));
+        """, target["x"], target["y"])
+    wait.until(lambda d: d.find_element(By.ID, "similar-name").text == target_name)
     if os.environ.get("SAMPLEMIND_SCREENSHOTS"):  # python/…/docs/web-app.png is made this way
         browser.save_screenshot(os.environ["SAMPLEMIND_SCREENSHOTS"])
 

@@ -141,6 +141,9 @@ class SimilarityIndex:
         self._index = self._open_graph()
         self._dirty = False
         self._map: tuple[Any, list[dict[str, Any]]] | None = None
+        self._readers = threading.local()  # each thread's own connection for path_of()
+        self._reader_connections: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()  # not self._lock, which a search may hold
 
     # --- adding and removing -------------------------------------------------------
 
@@ -351,6 +354,21 @@ class SimilarityIndex:
         """The sample id of a file, or None when it is not indexed."""
         return self._sample_id_of(os.fspath(path))
 
+    def path_of(self, sample_id: int) -> str:
+        """The file of an indexed sample; KeyError when no sample has that id. Read on the
+        calling thread's own connection (WAL lets it read beside the others), so that it
+        never waits for a search holding the shared one: an audition starts at once."""
+        reader = getattr(self._readers, "connection", None)
+        if reader is None:
+            reader = sqlite3.connect(self.data_dir / "samplemind.sqlite3", timeout=60.0, check_same_thread=False)
+            self._readers.connection = reader
+            with self._readers_lock:
+                self._reader_connections.append(reader)
+        row = reader.execute("SELECT path FROM samples WHERE key = ?", (int(sample_id),)).fetchone()
+        if row is None:
+            raise KeyError(f"no indexed sample has id {sample_id}")
+        return str(row[0])
+
     def stats(self) -> dict[str, Any]:
         count = self._sample_count()
         outdated = self._rows("SELECT COUNT(*) FROM samples WHERE embedding_version <> ?", (EMBEDDING_VERSION,))[0][0]
@@ -379,6 +397,10 @@ class SimilarityIndex:
     def close(self) -> None:
         self.save()
         self._db.close()
+        with self._readers_lock:
+            for reader in self._reader_connections:
+                reader.close()
+            self._reader_connections.clear()
 
     def __enter__(self) -> SimilarityIndex:
         return self

@@ -15,7 +15,8 @@ from aiohttp import WSCloseCode, web
 
 from samplemind import LibraryWatcher, find_audio_files
 from samplemind.server.app_keys import (
-    CONFIG, HUB, INDEX, IO_EXECUTOR, LIVE_STREAMS, RUNNER, SEARCH_SLOTS, SOCKETS, STORE, WAVEFORM_EXECUTOR, WAVEFORMS,
+    CONFIG, HUB, INDEX, IO_EXECUTOR, LIVE_STREAMS, MAP_BODY, RUNNER, SEARCH_SLOTS, SOCKETS, STORE, WAVEFORM_EXECUTOR,
+    WAVEFORMS,
 )
 from samplemind.server.background import lower_this_thread
 from samplemind.server.config import ServerConfig
@@ -23,6 +24,7 @@ from samplemind.server.errors import PARSER_LINE_BYTES, error_middleware
 from samplemind.server.folder_lock import lock_data_folder
 from samplemind.server.job_runner import JobRunner
 from samplemind.server.job_store import JobStore
+from samplemind.server.map_body import MapBody
 from samplemind.server.progress_hub import ProgressHub
 from samplemind.server.routes import setup_routes
 from samplemind.server.security import browser_middleware, token_middleware
@@ -56,6 +58,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     index = await loop.run_in_executor(io, SimilarityIndex, config.data_dir)
     await loop.run_in_executor(io, _remove_stale_uploads, config, store)
     app[IO_EXECUTOR], app[STORE], app[INDEX], app[HUB] = io, store, index, ProgressHub()
+    app[MAP_BODY] = MapBody(index)
     app[WAVEFORMS] = await loop.run_in_executor(io, WaveformCache, config.data_dir / "samplemind.sqlite3")
     app[WAVEFORM_EXECUTOR] = ThreadPoolExecutor(_WAVEFORM_THREADS, thread_name_prefix="samplemind-waveform",
                                                 initializer=lower_this_thread)
@@ -68,6 +71,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         if job_id is not None:
             runner.enqueue(job_id)
     watcher = _start_watching(index, config)
+    io.submit(_prepare_map, app[MAP_BODY])
     try:
         yield
     finally:
@@ -80,6 +84,15 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         store.close()
         io.shutdown(wait=True)
         lock.close()
+
+
+def _prepare_map(body: MapBody) -> None:
+    """The map once, on the I/O threads, before the page first asks for it: at 100,000
+    samples it takes about 2 s, which would otherwise overlap the first auditions."""
+    try:
+        body.get()
+    except Exception:  # the page's own request reports it; the server goes on
+        log.exception("could not prepare the library map")
 
 
 async def _close_sockets(app: web.Application) -> None:

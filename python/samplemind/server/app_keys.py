@@ -10,6 +10,7 @@ from aiohttp import web
 from samplemind.server.config import ServerConfig
 from samplemind.server.job_runner import JobRunner
 from samplemind.server.job_store import JobStore
+from samplemind.server.map_body import MapBody
 from samplemind.server.progress_hub import ProgressHub
 from samplemind.server.waveforms import WaveformCache
 from samplemind.similarity import SimilarityIndex
@@ -19,6 +20,7 @@ IO_EXECUTOR = web.AppKey("io_executor", ThreadPoolExecutor)
 """Blocking SQLite, file and index work, off the event loop."""
 STORE = web.AppKey("store", JobStore)
 INDEX = web.AppKey("index", SimilarityIndex)
+MAP_BODY = web.AppKey("map_body", MapBody)
 HUB = web.AppKey("hub", ProgressHub)
 WAVEFORMS = web.AppKey("waveforms", WaveformCache)
 WAVEFORM_EXECUTOR = web.AppKey("waveform_executor", ThreadPoolExecutor)

@@ -11,7 +11,7 @@ from aiohttp import web
 from samplemind import AnalysisError
 from samplemind._corrections import checked_corrections
 from samplemind._waveform import MAX_WAVEFORM_WIDTH
-from samplemind.server.app_keys import CONFIG, INDEX, WAVEFORM_EXECUTOR, WAVEFORMS
+from samplemind.server.app_keys import CONFIG, INDEX, MAP_BODY, WAVEFORM_EXECUTOR, WAVEFORMS
 from samplemind.server.errors import ApiError
 from samplemind.server.io_threads import run_io
 from samplemind.server.params import int_param, json_body
@@ -70,7 +70,7 @@ async def audio(request: web.Request) -> web.StreamResponse:
     """The sample's file as it is on disk, or, in a format browsers do not play (AIFF,
     CAF, ...), a WAV made from it once and kept in the data folder; with HTTP Range
     (206) for players that seek."""
-    path = (await run_io(request, _sample, request, _sample_id(request))).path
+    path = await run_io(request, _sample_path, request, _sample_id(request))
     if not await run_io(request, os.path.isfile, path):
         raise ApiError(404, f"the file of sample {request.match_info['sample_id']} is gone: {path}")
     kind = _PLAYABLE.get(os.path.splitext(path)[1].lower())
@@ -90,7 +90,7 @@ async def audio(request: web.Request) -> web.StreamResponse:
 async def peaks(request: web.Request) -> web.Response:
     """?width=N (1 to 8192, default 512): {"width", "min": [...], "max": [...], "duration_s"}."""
     width = int_param(request, "width", 512, 1, MAX_WAVEFORM_WIDTH)
-    path = (await run_io(request, _sample, request, _sample_id(request))).path
+    path = await run_io(request, _sample_path, request, _sample_id(request))
     try:
         waveform = await asyncio.get_running_loop().run_in_executor(
             request.app[WAVEFORM_EXECUTOR], request.app[WAVEFORMS].get, path, width)
@@ -107,7 +107,7 @@ async def peaks(request: web.Request) -> web.Response:
 
 async def library_map(request: web.Request) -> web.Response:
     """{"points": [{"sample_id", "x", "y", "category", "category_family", "is_loop"}, ...]}."""
-    return web.json_response({"points": await run_io(request, request.app[INDEX].library_map)})
+    return web.Response(body=await run_io(request, request.app[MAP_BODY].get), content_type="application/json")
 
 
 async def duplicates(request: web.Request) -> web.Response:
@@ -125,6 +125,14 @@ def _sample_id(request: web.Request) -> int:
     if not text.isdigit() or len(text) > 19:
         raise ApiError(400, f"a sample id is a non-negative integer, got {text[:40]!r}")
     return int(text)
+
+
+def _sample_path(request: web.Request, sample_id: int) -> str:
+    """The sample's file, without waiting for a search (see SimilarityIndex.path_of)."""
+    try:
+        return request.app[INDEX].path_of(sample_id)
+    except KeyError as error:
+        raise ApiError(404, str(error.args[0])) from None
 
 
 def _sample(request: web.Request, sample_id: int) -> SearchResult:

@@ -19,19 +19,22 @@ function authorization() {
   return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
-/** fetch() as JSON; asks for the token on a 401 and tries again. */
-export async function api(path, options = {}) {
+/** fetch() with the token; asks for it on a 401 and tries again. */
+export async function authorizedFetch(path, options = {}) {
   for (let attempt = 0; ; attempt++) {
     const headers = { ...authorization(), ...(options.headers || {}) };
     const response = await fetch(path, { ...options, headers });
-    if (response.status === 401 && attempt < 3) {
-      await askForToken();
-      continue;
-    }
-    const body = await response.json();
-    if (!response.ok) throw new Error(body.error ? body.error.message : `${response.status}`);
-    return body;
+    if (response.status !== 401 || attempt >= 3) return response;
+    await askForToken();
   }
+}
+
+/** fetch() as JSON (see authorizedFetch); an error answer throws its message. */
+export async function api(path, options = {}) {
+  const response = await authorizedFetch(path, options);
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error ? body.error.message : `${response.status}`);
+  return body;
 }
 
 export function query(params) {

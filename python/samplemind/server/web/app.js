@@ -27,9 +27,15 @@ const map = new LibraryMap(document.getElementById("map"), document.getElementBy
 });
 player.onchange = () => table.showPlaying(player.element.paused ? null : player.sampleId);
 
+// Sound first: the neighbours' search and the map wait until the click's audition has
+// started (150 ms at most), so that its audio request never queues behind them.
+const AUDITION_FIRST_MS = 150;
+
 function select(sample) {
-  similar.show(sample);
-  requestAnimationFrame(() => map.draw(sample.sample_id)); // after the click's sound has started
+  player.started(AUDITION_FIRST_MS).then(() => {
+    similar.show(sample);
+    map.draw(sample.sample_id);
+  });
 }
 
 function currentQuery() {
