@@ -46,7 +46,8 @@ export class LibraryMap {
       worker.onerror = (event) => reject(new Error(`the map worker failed: ${event.message}`));
       worker.postMessage({ body, width, height, radius: DOT_RADIUS }, [body]);
     }).finally(() => worker.terminate());
-    if (load !== this.loads) return;
+    if (load !== this.loads) return drawn.bitmap.close();
+    this.bitmap?.close();
     Object.assign(this, drawn);
     this.hovered = -1;
     this.draw();
